@@ -1,0 +1,37 @@
+# Copyright 2026 cs-center
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Customer Service Centre",
+    "summary": "Regulated customer-service centre on the OCA helpdesk: intake, "
+    "first-contact ownership, regulated clocks and escalation",
+    "version": "18.0.1.0.0",
+    "category": "After-Sales",
+    "website": "https://github.com/cs-center/cs-center",
+    "author": "cs-center",
+    "maintainers": ["cs-center"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "depends": ["helpdesk_mgmt", "product", "resource"],
+    "data": [
+        "security/cs_center_security.xml",
+        "security/ir.model.access.csv",
+        "data/helpdesk_data.xml",
+        "data/cs_deadline_policy_data.xml",
+        "data/cs_escalation_level_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/cs_ticket_transfer_wizard_views.xml",
+        "wizards/cs_owner_redesignate_wizard_views.xml",
+        "wizards/cs_satisfaction_confirm_wizard_views.xml",
+        "wizards/cs_force_close_wizard_views.xml",
+        "wizards/cs_ticket_reopen_wizard_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/cs_deadline_policy_views.xml",
+        "views/cs_ticket_deadline_views.xml",
+        "views/cs_escalation_level_views.xml",
+        "views/cs_ticket_transfer_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/cs_center_menus.xml",
+    ],
+    "demo": ["demo/cs_center_demo.xml"],
+}

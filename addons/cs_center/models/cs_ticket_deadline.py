@@ -1,0 +1,279 @@
+import logging
+import threading
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+
+from .cs_deadline_policy import MET_EVENTS, TARGET_TYPES
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("running", "Running"),
+    ("at_risk", "At risk"),
+    ("overdue", "Overdue"),
+    ("met", "Met"),
+    ("missed", "Missed"),
+]
+OPEN_STATES = ("running", "at_risk", "overdue")
+
+
+class CsTicketDeadline(models.Model):
+    _name = "cs.ticket.deadline"
+    _description = "Regulated deadline of a ticket"
+    _order = "due_date, id"
+    _rec_name = "policy_id"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    policy_id = fields.Many2one(
+        comodel_name="cs.deadline.policy",
+        ondelete="set null",
+        readonly=True,
+    )
+    target_type = fields.Selection(selection=TARGET_TYPES, required=True, readonly=True)
+    met_event = fields.Selection(selection=MET_EVENTS, required=True, readonly=True)
+    round = fields.Integer(default=1, readonly=True)
+    start_date = fields.Datetime(string="Accepted on", required=True, readonly=True)
+    due_date = fields.Datetime(required=True, readonly=True, index=True)
+    at_risk_date = fields.Datetime(readonly=True)
+    met_date = fields.Datetime(readonly=True)
+    state = fields.Selection(
+        selection=STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        help="Running, at risk and overdue are refreshed by the escalation job; met "
+        "and missed are set when the ticket reaches the event.",
+    )
+    escalation_level = fields.Integer(readonly=True, default=0)
+    last_escalation_date = fields.Datetime(readonly=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
+    user_id = fields.Many2one(related="ticket_id.user_id", store=True, string="Handler")
+    first_owner_id = fields.Many2one(related="ticket_id.first_owner_id", store=True)
+    request_kind = fields.Selection(related="ticket_id.request_kind", store=True)
+
+    @api.depends("due_date", "at_risk_date", "met_date")
+    def _compute_state(self):
+        now = fields.Datetime.now()
+        for deadline in self:
+            if deadline.met_date:
+                deadline.state = (
+                    "met" if deadline.met_date <= deadline.due_date else "missed"
+                )
+            elif deadline.state == "missed":
+                continue  # closed without meeting it
+            elif deadline.due_date and deadline.due_date < now:
+                deadline.state = "overdue"
+            elif deadline.at_risk_date and deadline.at_risk_date <= now:
+                deadline.state = "at_risk"
+            else:
+                deadline.state = "running"
+
+    # ------------------------------------------------------------------ jobs
+    @api.model
+    def _cs_refresh_states(self):
+        """Move running deadlines to at risk / overdue, set-based, and refresh the
+        tickets' summary state and the priority-dispatch flag."""
+        now = fields.Datetime.now()
+        cr = self.env.cr
+        self.flush_model()
+        cr.execute(
+            """
+            UPDATE cs_ticket_deadline SET state = 'overdue'
+             WHERE state IN ('running', 'at_risk') AND met_date IS NULL
+               AND due_date < %s
+            RETURNING ticket_id
+            """,
+            [now],
+        )
+        ticket_ids = {r[0] for r in cr.fetchall()}
+        cr.execute(
+            """
+            UPDATE cs_ticket_deadline SET state = 'at_risk'
+             WHERE state = 'running' AND met_date IS NULL AND at_risk_date <= %s
+            RETURNING ticket_id
+            """,
+            [now],
+        )
+        ticket_ids |= {r[0] for r in cr.fetchall()}
+        # service jobs not dispatched on their day get priority dispatch next morning
+        cr.execute(
+            """
+            UPDATE helpdesk_ticket t SET priority_dispatch = TRUE, priority = '3'
+              FROM cs_ticket_deadline d
+             WHERE d.ticket_id = t.id AND d.target_type = 'dispatch'
+               AND d.state = 'overdue' AND d.round = t.round_number
+               AND t.dispatch_date IS NULL AND NOT COALESCE(t.priority_dispatch, FALSE)
+            """
+        )
+        if ticket_ids:
+            self.env["helpdesk.ticket"]._cs_sql_refresh_deadline_state(list(ticket_ids))
+        self.env.invalidate_all()
+        return len(ticket_ids)
+
+    @api.model
+    def _cron_escalate(self, batch_size=1000, auto_commit=None):
+        """Take overdue deadlines up the escalation ladder, one level at a time and
+        each level once per deadline. Batched with SKIP LOCKED so that two cron
+        workers can run it at once; commits after every batch."""
+        if auto_commit is None:
+            auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._cs_refresh_states()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        # sudo: a scheduled job; the levels are configuration
+        levels = self.env["cs.escalation.level"].sudo().search([("level", ">", 0)])
+        total = 0
+        now = fields.Datetime.now()
+        for level in levels:
+            while True:
+                self.env.cr.execute(
+                    """
+                    SELECT d.id
+                      FROM cs_ticket_deadline d
+                      JOIN helpdesk_ticket t ON t.id = d.ticket_id
+                      JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                     WHERE d.state = 'overdue' AND d.met_date IS NULL
+                       AND d.escalation_level < %(level)s
+                       AND d.due_date <= %(now)s - make_interval(secs => %(delay)s)
+                       AND t.active AND NOT COALESCE(s.closed, FALSE)
+                       AND (%(company)s IS NULL OR d.company_id = %(company)s)
+                     ORDER BY d.id
+                     LIMIT %(limit)s
+                       FOR UPDATE OF d SKIP LOCKED
+                    """,
+                    {
+                        "level": level.level,
+                        "now": now,
+                        "delay": level.delay_hours * 3600.0,
+                        "company": level.company_id.id or None,
+                        "limit": batch_size,
+                    },
+                )
+                ids = [r[0] for r in self.env.cr.fetchall()]
+                if not ids:
+                    break
+                self.browse(ids)._cs_escalate_to(level)
+                total += len(ids)
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("cs_center escalation: %s deadline steps escalated", total)
+        return total
+
+    def _cs_escalate_to(self, level):
+        """Escalate these (locked) deadlines to ``level``: one activity for the
+        recipient and one chatter note per ticket, then record the level."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT d.id, d.ticket_id, d.target_type, d.due_date,
+                   t.first_owner_id, t.user_id, team.user_id, c.cs_manager_id,
+                   d.company_id
+              FROM cs_ticket_deadline d
+              JOIN helpdesk_ticket t ON t.id = d.ticket_id
+              LEFT JOIN helpdesk_ticket_team team ON team.id = t.team_id
+              JOIN res_company c ON c.id = d.company_id
+             WHERE d.id IN %s
+            """,
+            [tuple(self.ids)],
+        )
+        rows = cr.fetchall()
+        fallback = {}
+        activity_type = self.env.ref("cs_center.mail_activity_type_cs_escalation")
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        labels = dict(self._fields["target_type"]._description_selection(self.env))
+        today = fields.Date.context_today(self)
+        activities, notes = {}, {}
+        for (
+            _deadline_id,
+            ticket_id,
+            target_type,
+            due_date,
+            first_owner,
+            handler,
+            leader,
+            manager,
+            company_id,
+        ) in rows:
+            if not manager:
+                if company_id not in fallback:
+                    fallback[company_id] = self._cs_fallback_manager(company_id)
+                manager = fallback[company_id]
+            user_id = (
+                {
+                    "first_owner": first_owner,
+                    "handler": handler or first_owner,
+                    "team_leader": leader,
+                    "cs_manager": manager,
+                }[level.recipient]
+                or manager
+                or first_owner
+            )
+            target = labels.get(target_type, target_type)
+            if user_id:
+                # one activity per ticket and recipient, listing its overdue targets
+                activity = activities.setdefault(
+                    (ticket_id, user_id),
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket_id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user_id,
+                        "date_deadline": today,
+                        "targets": [],
+                    },
+                )
+                activity["targets"].append(target)
+            line = escape(
+                self.env._(
+                    "Escalated to %(level)s: %(target)s was due on %(due)s.",
+                    level=level.name,
+                    target=target,
+                    due=fields.Datetime.to_string(due_date),
+                )
+            )
+            notes.setdefault(ticket_id, []).append(line)
+        for activity in activities.values():
+            activity["summary"] = self.env._(
+                "Overdue: %(targets)s (level %(level)s)",
+                targets=", ".join(activity.pop("targets")),
+                level=level.level,
+            )
+        if activities:
+            # sudo: scheduled job acting for the regulation; activities are assigned
+            # to the escalation recipients
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(list(activities.values()))
+        if notes:
+            tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
+            tickets._message_log_batch(
+                bodies={
+                    tid: Markup("<br/>").join(lines) for tid, lines in notes.items()
+                },
+            )
+        cr.execute(
+            """
+            UPDATE cs_ticket_deadline
+               SET escalation_level = %s, last_escalation_date = %s
+             WHERE id IN %s
+            """,
+            [level.level, fields.Datetime.now(), tuple(self.ids)],
+        )
+        self.invalidate_recordset(["escalation_level", "last_escalation_date"])
+
+    @api.model
+    def _cs_fallback_manager(self, company_id):
+        group = self.env.ref("cs_center.group_cs_manager")
+        users = group.sudo().users.filtered(
+            lambda u: company_id in u.company_ids.ids and not u.share and u.active
+        )
+        return users[:1].id

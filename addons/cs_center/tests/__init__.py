@@ -1,0 +1,6 @@
+from . import test_intake
+from . import test_ownership
+from . import test_closing
+from . import test_deadlines
+from . import test_escalation
+from . import test_security
