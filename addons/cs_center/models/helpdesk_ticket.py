@@ -277,6 +277,11 @@ class HelpdeskTicket(models.Model):
             raise ValidationError("\n".join(errors))
 
     # ------------------------------------------------------------------ CRUD
+    @api.model
+    def _cs_protected_fields(self):
+        """Fields only the workflow writes; addons extend this set."""
+        return set(PROTECTED_FIELDS)
+
     def _cs_privileged(self):
         """True inside the module's own checked transitions (see _cs_internal_write)
         and while installing data."""
@@ -293,12 +298,13 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         privileged = self._cs_privileged()
+        protected = self._cs_protected_fields()
         creator = self.env.user
         creator_is_agent = not creator.share and creator.id != SUPERUSER_ID
         now = fields.Datetime.now()
         for vals in vals_list:
             if not privileged:
-                forbidden = (PROTECTED_FIELDS - {"first_owner_id"}) & vals.keys()
+                forbidden = (protected - {"first_owner_id"}) & vals.keys()
                 if forbidden:
                     raise AccessError(
                         self.env._(
@@ -335,7 +341,7 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         privileged = self._cs_privileged()
         if not privileged:
-            forbidden = PROTECTED_FIELDS & vals.keys()
+            forbidden = self._cs_protected_fields() & vals.keys()
             if forbidden:
                 raise AccessError(
                     self.env._(
