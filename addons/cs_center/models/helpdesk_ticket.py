@@ -116,7 +116,10 @@ class HelpdeskTicket(models.Model):
     round_number = fields.Integer(string="Round", default=1, readonly=True, copy=False)
     round_start_date = fields.Datetime(string="Accepted on", readonly=True, copy=False)
     round_ids = fields.One2many(
-        comodel_name="cs.ticket.round", inverse_name="ticket_id", readonly=True
+        comodel_name="cs.ticket.round",
+        inverse_name="ticket_id",
+        string="Finished rounds",
+        readonly=True,
     )
 
     # ------------------------------------------------------------------ closing
@@ -336,6 +339,9 @@ class HelpdeskTicket(models.Model):
             tickets.filtered(lambda t: t.stage_id.closed), privileged
         )
         tickets._cs_apply_policies(new=True)
+        created_closed = tickets.filtered(lambda t: t.stage_id.closed)
+        if created_closed:
+            created_closed._cs_on_closed()
         return tickets
 
     def write(self, vals):
