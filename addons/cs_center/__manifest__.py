@@ -25,6 +25,7 @@
         "wizards/cs_force_close_wizard_views.xml",
         "wizards/cs_ticket_reopen_wizard_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/cs_deadline_policy_views.xml",
         "views/cs_ticket_deadline_views.xml",

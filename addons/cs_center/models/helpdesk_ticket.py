@@ -527,6 +527,41 @@ class HelpdeskTicket(models.Model):
                 body += Markup("<br/>") + escape(note)
             ticket.message_post(body=body, subtype_xmlid="mail.mt_note")
 
+    def _cs_portal_confirm(self, user, stage):
+        """The customer closed their ticket on the portal: that is their confirmation
+        of satisfaction (method portal). The ticket closes when the first owner has
+        signed off; otherwise the first owner is asked to. Called with sudo by the
+        portal route after checking the user's access to the ticket."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self._cs_internal_write(
+            {
+                "satisfaction_confirm_date": now,
+                "satisfaction_confirm_user_id": user.id,
+                "satisfaction_confirm_method": "portal",
+                "satisfaction_note": self.env._(
+                    "Closed by the customer on the portal (%(stage)s).",
+                    stage=stage.name,
+                ),
+            }
+        )
+        self._cs_mark_event("resolved", now)
+        self.message_post(
+            body=self.env._("The customer confirmed their satisfaction on the portal."),
+            author_id=user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.owner_signoff_date:
+            self._cs_internal_write({"stage_id": stage.id})
+        elif self.first_owner_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.first_owner_id.id,
+                summary=self.env._(
+                    "Customer confirmed on the portal: sign off to close"
+                ),
+            )
+
     def _cs_closed_stage(self):
         self.ensure_one()
         stages = self.team_id._get_applicable_stages() if self.team_id else False

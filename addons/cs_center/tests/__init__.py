@@ -4,3 +4,4 @@ from . import test_closing
 from . import test_deadlines
 from . import test_escalation
 from . import test_security
+from . import test_portal
