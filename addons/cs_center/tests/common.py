@@ -1,7 +1,8 @@
 from contextlib import contextmanager
 
-from odoo.addons.base.tests.common import BaseCommon
 from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
 
 
 class CsCenterCommon(BaseCommon):
