@@ -34,5 +34,8 @@
         "views/res_config_settings_views.xml",
         "views/cs_center_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["cs_center/static/tests/tours/*.js"],
+    },
     "demo": ["demo/cs_center_demo.xml"],
 }

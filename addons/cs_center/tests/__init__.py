@@ -5,3 +5,4 @@ from . import test_deadlines
 from . import test_escalation
 from . import test_security
 from . import test_portal
+from . import test_tour

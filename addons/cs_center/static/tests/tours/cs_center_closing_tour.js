@@ -1,0 +1,43 @@
+/** @odoo-module **/
+import {registry} from "@web/core/registry";
+
+// An agent records the customer's confirmation on the ticket form, signs off as first
+// owner, and closes the ticket. The test checks the records afterwards.
+registry.category("web_tour.tours").add("cs_center_closing_tour", {
+    steps: () => [
+        {
+            content: "Confirm the customer's satisfaction",
+            trigger: ".o_form_view button[name='action_cs_confirm_satisfaction']",
+            run: "click",
+        },
+        {
+            content: "Note what the customer said",
+            trigger: ".modal div[name='note'] textarea",
+            run: "edit Satisfied, no further need",
+        },
+        {
+            content: "Record the confirmation",
+            trigger: ".modal button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "Sign off as first owner",
+            trigger: ".o_form_view button[name='action_owner_signoff']",
+            run: "click",
+        },
+        {
+            content: "Sign-off recorded: the button is gone",
+            trigger:
+                ".o_form_view:not(:has(button[name='action_owner_signoff'])) .o_statusbar_status",
+        },
+        {
+            content: "Close the ticket",
+            trigger: ".o_statusbar_status button[data-value]:contains('Done')",
+            run: "click",
+        },
+        {
+            content: "Closed: the reopen button shows",
+            trigger: ".o_form_view button[name='action_cs_reopen']",
+        },
+    ],
+});
