@@ -31,13 +31,27 @@ registry.category("web_tour.tours").add("cs_center_closing_tour", {
                 ".o_form_view:not(:has(button[name='action_owner_signoff'])) .o_statusbar_status",
         },
         {
+            content: "Open the folded stages",
+            trigger: ".o_statusbar_status .dropdown-toggle",
+            run: "click",
+        },
+        {
             content: "Close the ticket",
-            trigger: ".o_statusbar_status button[data-value]:contains('Done')",
+            trigger: ".o-dropdown--menu .dropdown-item:contains('Done')",
             run: "click",
         },
         {
             content: "Closed: the reopen button shows",
             trigger: ".o_form_view button[name='action_cs_reopen']",
+        },
+        {
+            content: "Save what the form still holds",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view:not(.o_form_dirty) button[name='action_cs_reopen']",
         },
     ],
 });
