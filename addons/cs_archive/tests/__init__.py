@@ -1,0 +1,7 @@
+from . import test_archiving
+from . import test_immutability
+from . import test_integrity
+from . import test_disposal
+from . import test_security
+from . import test_completeness
+from . import test_concurrency
