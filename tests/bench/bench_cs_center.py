@@ -16,12 +16,21 @@ import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.tests.common import new_test_user
 
 CONF = os.environ.get("CS_ODOO_CONF", ".local/odoo.conf")
 N_CREATE = int(os.environ.get("CS_BENCH_CREATE", 1000))
 N_OPEN = int(os.environ.get("CS_BENCH_OPEN", 100000))
 DBS = {"helpdesk_mgmt": "cs_bench_base", "cs_center": "cs_bench_cs"}
+
+
+def new_user(env, login, groups):
+    return env["res.users"].create(
+        {
+            "name": login,
+            "login": login,
+            "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref(groups).id])],
+        }
+    )
 
 
 def create_db(db, module):
@@ -64,7 +73,7 @@ def bench_create(module, db):
             if module == "cs_center"
             else "helpdesk_mgmt.group_helpdesk_user_own"
         )
-        agent = new_test_user(env, login="bench_agent", groups=groups)
+        agent = new_user(env, "bench_agent", groups)
         team = env["helpdesk.ticket.team"].create(
             {"name": "Bench", "user_ids": [(6, 0, agent.ids)]}
         )
@@ -107,15 +116,9 @@ def bench_escalation(db):
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        agent = new_test_user(
-            env, login="bench_agent2", groups="cs_center.group_cs_agent"
-        )
-        leader = new_test_user(
-            env, login="bench_leader", groups="cs_center.group_cs_supervisor"
-        )
-        manager = new_test_user(
-            env, login="bench_manager", groups="cs_center.group_cs_manager"
-        )
+        agent = new_user(env, "bench_agent2", "cs_center.group_cs_agent")
+        leader = new_user(env, "bench_leader", "cs_center.group_cs_supervisor")
+        manager = new_user(env, "bench_manager", "cs_center.group_cs_manager")
         env.company.cs_manager_id = manager
         team = env["helpdesk.ticket.team"].create(
             {"name": "Bench esc", "user_ids": [(6, 0, agent.ids)], "user_id": leader.id}

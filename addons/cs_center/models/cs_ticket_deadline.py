@@ -48,17 +48,26 @@ class CsTicketDeadline(models.Model):
         selection=STATES,
         compute="_compute_state",
         store=True,
+        precompute=True,
         index=True,
         help="Running, at risk and overdue are refreshed by the escalation job; met "
         "and missed are set when the ticket reaches the event.",
     )
     escalation_level = fields.Integer(readonly=True, default=0)
     last_escalation_date = fields.Datetime(readonly=True)
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
-    team_id = fields.Many2one(related="ticket_id.team_id", store=True)
-    user_id = fields.Many2one(related="ticket_id.user_id", store=True, string="Handler")
-    first_owner_id = fields.Many2one(related="ticket_id.first_owner_id", store=True)
-    request_kind = fields.Selection(related="ticket_id.request_kind", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True, index=True
+    )
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True, precompute=True)
+    user_id = fields.Many2one(
+        related="ticket_id.user_id", store=True, precompute=True, string="Handler"
+    )
+    first_owner_id = fields.Many2one(
+        related="ticket_id.first_owner_id", store=True, precompute=True
+    )
+    request_kind = fields.Selection(
+        related="ticket_id.request_kind", store=True, precompute=True
+    )
 
     @api.depends("due_date", "at_risk_date", "met_date")
     def _compute_state(self):

@@ -554,10 +554,12 @@ class HelpdeskTicket(models.Model):
         if self.owner_signoff_date:
             self._cs_internal_write({"stage_id": stage.id})
         elif self.first_owner_id:
+            owner_env = self.with_context(lang=self.first_owner_id.lang).env
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=self.first_owner_id.id,
-                summary=self.env._(
+                # in the language of the agent who reads it, not the customer's
+                summary=owner_env._(
                     "Customer confirmed on the portal: sign off to close"
                 ),
             )
@@ -714,9 +716,26 @@ class HelpdeskTicket(models.Model):
                 to_create.append(policy._prepare_deadline_vals(ticket, start))
         if to_drop:
             to_drop.unlink()
-        if to_create:
-            Deadline.create(to_create)
-        if to_create or to_drop:
+        created = Deadline.create(to_create) if to_create else Deadline
+        if new:
+            # new tickets: summarise in Python, flushed with the ticket's own update
+            summary = defaultdict(lambda: ["", False])
+            for deadline in created:
+                entry = summary[deadline.ticket_id.id]
+                if DEADLINE_SEVERITY[deadline.state] > DEADLINE_SEVERITY.get(
+                    entry[0], 0
+                ):
+                    entry[0] = deadline.state
+                if deadline.state in OPEN_STATES and (
+                    not entry[1] or deadline.due_date < entry[1]
+                ):
+                    entry[1] = deadline.due_date
+            for ticket_id, (state, next_due) in summary.items():
+                # sudo: summary fields maintained by the workflow (no rule check)
+                self.sudo().browse(ticket_id).write(
+                    {"deadline_state": state, "next_due_date": next_due}
+                )
+        elif created or to_drop:
             self._cs_refresh_deadline_state()
 
     def _cs_mark_event(self, event, when=None):

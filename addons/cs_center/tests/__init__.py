@@ -6,3 +6,4 @@ from . import test_escalation
 from . import test_security
 from . import test_portal
 from . import test_tour
+from . import test_i18n

@@ -34,6 +34,10 @@ class TestPortalConfirmation(HttpCase, CsCenterCommon):
         )
 
     def test_customer_confirms_on_portal(self):
+        # the customer reads Chinese, the first owner English
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.portal_user.lang = "zh_CN"
+        self.agent1.lang = "en_US"
         page = self.url_open(f"/my/ticket/{self.ticket.id}")
         self.assertEqual(page.status_code, 200)
         response = self._close("cs_portal")
@@ -43,6 +47,7 @@ class TestPortalConfirmation(HttpCase, CsCenterCommon):
         # not closed before the first owner signs off; the owner is asked to
         self.assertFalse(self.ticket.closed)
         activity = self.ticket.activity_ids.filtered(lambda a: a.user_id == self.agent1)
+        # in the first owner's language, not the customer's
         self.assertIn("sign off", activity.summary)
         self.ticket.with_user(self.agent1).action_owner_signoff()
         self.ticket.with_user(self.agent1).stage_id = self.stage_done

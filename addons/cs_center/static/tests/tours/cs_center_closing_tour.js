@@ -45,13 +45,13 @@ registry.category("web_tour.tours").add("cs_center_closing_tour", {
             trigger: ".o_form_view button[name='action_cs_reopen']",
         },
         {
-            content: "Save what the form still holds",
-            trigger: ".o_form_button_save",
+            content: "Back to the list (the form saves what it still holds)",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
             run: "click",
         },
         {
-            content: "Saved",
-            trigger: ".o_form_view:not(.o_form_dirty) button[name='action_cs_reopen']",
+            content: "The list of tickets shows",
+            trigger: ".o_list_view, .o_kanban_view",
         },
     ],
 });
