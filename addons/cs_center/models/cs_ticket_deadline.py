@@ -256,6 +256,9 @@ class CsTicketDeadline(models.Model):
                 targets=", ".join(activity.pop("targets")),
                 level=level.level,
             )
+        tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
+        # one query for the whole batch instead of one per activity (its res_name)
+        tickets.mapped("display_name")
         if activities:
             # sudo: scheduled job acting for the regulation; activities are assigned
             # to the escalation recipients
@@ -263,7 +266,6 @@ class CsTicketDeadline(models.Model):
                 mail_activity_quick_update=True
             ).create(list(activities.values()))
         if notes:
-            tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
             tickets._message_log_batch(
                 bodies={
                     tid: Markup("<br/>").join(lines) for tid, lines in notes.items()
