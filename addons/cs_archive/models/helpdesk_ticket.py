@@ -16,7 +16,7 @@ PARTNER_FIELDS = (
     "city",
     "vat",
 )
-SKIP_GENERIC_FIELDS = {"binary", "one2many", "properties", "properties_definition"}
+SKIP_GENERIC_FIELDS = {"binary", "properties", "properties_definition"}
 
 
 def _ref(record):
@@ -319,30 +319,19 @@ class HelpdeskTicket(models.Model):
     def _cs_archive_generic(self, record):
         """Every stored field of a record: scalars as they are, relations as
         references; credit notes (account.move) and returns (stock.picking)
-        with their number and state; tier reviews (approvals) when present."""
+        with their number, state and amount; tier reviews (approvals) when
+        present."""
         values = {"id": record.id, "name": record.display_name}
         for name, field in record._fields.items():
             if (
-                not field.store
+                not (field.store or field.type == "one2many")
                 or field.type in SKIP_GENERIC_FIELDS
                 or name in models.MAGIC_COLUMNS
                 or name in ("id", "display_name", "message_main_attachment_id")
                 or name.startswith(("message_", "activity_", "website_message"))
             ):
                 continue
-            value = record[name]
-            if field.type == "many2one":
-                values[name] = self._cs_archive_reference(value)
-            elif field.type == "many2many":
-                values[name] = [self._cs_archive_reference(v) for v in value]
-            elif field.type == "datetime":
-                values[name] = _dt(value)
-            elif field.type == "date":
-                values[name] = fields.Date.to_string(value) if value else None
-            elif field.type in ("html", "monetary", "float", "integer", "boolean"):
-                values[name] = str(value) if field.type == "html" else value
-            else:
-                values[name] = value if value is not False else None
+            values[name] = self._cs_archive_value(field, record[name])
         if "review_ids" in record._fields:
             values["approvals"] = [
                 {
@@ -355,6 +344,24 @@ class HelpdeskTicket(models.Model):
                 for review in record.review_ids
             ]
         return values
+
+    @api.model
+    def _cs_archive_value(self, field, value):
+        if isinstance(value, models.BaseModel):
+            if field.type in ("one2many", "many2many"):
+                return [self._cs_archive_reference(v) for v in value]
+            return self._cs_archive_reference(value)
+        if field.type == "datetime":
+            return _dt(value)
+        if field.type == "date":
+            return fields.Date.to_string(value) if value else None
+        if field.type in ("monetary", "float", "integer", "boolean"):
+            return value
+        if value is False or value is None:
+            return None
+        if isinstance(value, (str, int, float, list, dict)):
+            return str(value) if field.type == "html" else value
+        return str(value)
 
     @api.model
     def _cs_archive_reference(self, record):

@@ -152,3 +152,13 @@ class TestArchiving(CsArchiveCommon):
             ]
         )
         self.assertEqual(found, e1 | e2)
+
+    def test_generic_snapshot_of_any_record(self):
+        """Resolutions (cs.resolution) are archived by a generic snapshot: it
+        must freeze any model's fields as JSON (checked here on a ticket, which
+        has relations of every kind)."""
+        ticket, _entry = self._closed_complaint()
+        values = self.Ticket._cs_archive_generic(ticket.sudo())
+        self.assertEqual(values["first_owner_id"]["id"], self.agent1.id)
+        self.assertIsInstance(values["deadline_ids"], list)
+        json.loads(canonical_json(values))

@@ -94,3 +94,12 @@ class TestSecurity(CsArchiveCommon):
         self.assertEqual(complaint.retention_years, 12)
         with self.assertRaisesMsg(AccessError, "archive manager"):
             self.entry.with_user(self.reader).action_request_disposal()
+
+    def test_open_source_checks_access_to_the_source(self):
+        action = self.entry.with_user(self.agent1).action_open_source()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("helpdesk.ticket", self.ticket.id)
+        )
+        # an archive reader reads the entry, not necessarily the ticket
+        with self.assertRaises(AccessError):
+            self.entry.with_user(self.reader).action_open_source()
