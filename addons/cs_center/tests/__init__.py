@@ -7,3 +7,4 @@ from . import test_security
 from . import test_portal
 from . import test_tour
 from . import test_i18n
+from . import test_escalation_concurrency
