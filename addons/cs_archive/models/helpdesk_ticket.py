@@ -396,6 +396,13 @@ class HelpdeskTicket(models.Model):
             payload["closing"],
         )
         Entry = self.env["cs.archive.entry"]
+        Deadline = self.env["cs.ticket.deadline"]
+
+        def label(model, fname, value):
+            return dict(model._fields[fname]._description_selection(self.env)).get(
+                value, value
+            )
+
         sections = [
             (
                 self.env._("Request"),
@@ -403,8 +410,11 @@ class HelpdeskTicket(models.Model):
                     (self.env._("Number"), t["number"]),
                     (self.env._("Title"), t["title"]),
                     (self.env._("Kind"), t["kind_label"]),
-                    (self.env._("Severity"), t["severity"]),
-                    (self.env._("Class"), t["complaint_class"]),
+                    (self.env._("Severity"), label(self, "severity", t["severity"])),
+                    (
+                        self.env._("Class"),
+                        label(self, "complaint_class", t["complaint_class"]),
+                    ),
                     (self.env._("Channel"), t["channel"]),
                     (self.env._("Team"), t["team"]),
                     (self.env._("Accepted on"), t["accepted"]),
@@ -492,10 +502,10 @@ class HelpdeskTicket(models.Model):
                     "rows": [
                         [
                             d["round"],
-                            d["target"],
+                            label(Deadline, "target_type", d["target"]),
                             d["due_date"],
                             d["met_date"],
-                            d["state"],
+                            label(Deadline, "state", d["state"]),
                         ]
                         for d in payload["deadlines"]["all"]
                     ],
