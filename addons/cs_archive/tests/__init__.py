@@ -5,3 +5,4 @@ from . import test_disposal
 from . import test_security
 from . import test_completeness
 from . import test_concurrency
+from . import test_resolution
