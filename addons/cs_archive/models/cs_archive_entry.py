@@ -535,9 +535,9 @@ class CsArchiveEntry(models.Model):
             content_json = canonical_json(payload)
             payload = json.loads(content_json)  # what is stored is what is hashed
             rendering = item.get("rendering_html")
-            if rendering:
+            if rendering and not isinstance(rendering, Markup):
                 rendering = html_sanitize(rendering)
-            else:
+            elif not rendering:
                 rendering = self._cs_render_generic(entry_type.name, payload)
             partner = item.get("partner")
             name = item.get("name") or source.display_name
@@ -628,7 +628,7 @@ class CsArchiveEntry(models.Model):
                 return Markup("-")
             return escape(str(value))
 
-        return str(Markup("<h3>%s</h3>%s") % (title, render(payload)))
+        return Markup("<h3>%s</h3>%s") % (title, render(payload))
 
     @api.model
     def _cs_render_sections(self, title, sections):
@@ -668,7 +668,7 @@ class CsArchiveEntry(models.Model):
                         for k, v in rows
                     )
                 )
-        return str(Markup("").join(parts))
+        return Markup("").join(parts)
 
     @api.model
     def _cs_render_value(self, value):

@@ -386,7 +386,9 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------ rendering
     def _cs_archive_render(self, payload):
         """The readable version of a ticket's payload (labels in the language of
-        the user who closed it)."""
+        the user who closed it). A Markup built from escaped values; the only
+        HTML embedded as such (description, report, message bodies) was
+        sanitised by the ORM when it was written."""
         self.ensure_one()
         t, c, r, o, cl = (
             payload["ticket"],
@@ -569,7 +571,7 @@ class HelpdeskTicket(models.Model):
                 (
                     self.env._("Resolutions"),
                     [
-                        (res["name"], Markup(Entry._cs_render_generic("", res)))
+                        (res["name"], Entry._cs_render_generic("", res))
                         for res in payload["resolutions"]
                     ],
                 )
