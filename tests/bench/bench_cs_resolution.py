@@ -168,9 +168,9 @@ def bench_reconciliation(env, ticket):
         INSERT INTO cs_resolution_line
                (resolution_id, company_id, sequence, name, quantity, price_unit,
                 subtotal, create_uid, write_uid, create_date, write_date)
-        SELECT r.id, r.company_id, 10, 'Bench line', 1 + r.id %% 5,
-               r.amount_total / (1 + r.id %% 5), r.amount_total, 1, 1, now(), now()
-          FROM cs_resolution r WHERE r.name LIKE 'BENCH/%%'
+        SELECT r.id, r.company_id, 10, 'Bench line', 1 + r.id % 5,
+               r.amount_total / (1 + r.id % 5), r.amount_total, 1, 1, now(), now()
+          FROM cs_resolution r WHERE r.name LIKE 'BENCH/%'
         """
     )
     print(
@@ -241,7 +241,8 @@ def main():
         bench_reconciliation(env, ticket)
         cr.rollback()
     if not os.environ.get("CS_BENCH_KEEP"):
-        registry.delete(DB)
+        odoo.modules.registry.Registry.delete(DB)
+        odoo.sql_db.close_db(DB)
         subprocess.run(["dropdb", "--if-exists", DB], check=False)
 
 

@@ -122,6 +122,10 @@ class CsResolution(models.Model):
     complaint_class = fields.Selection(
         selection=[("quality", "Quality"), ("non_quality", "Non-quality")],
         tracking=True,
+        compute="_compute_ticket_documents",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     responsibility_party = fields.Selection(
         selection=[
@@ -155,7 +159,10 @@ class CsResolution(models.Model):
     currency_id = fields.Many2one(
         comodel_name="res.currency",
         required=True,
-        default=lambda self: self.env.company.currency_id,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company currency"
@@ -216,6 +223,10 @@ class CsResolution(models.Model):
         domain=[("move_type", "=", "out_invoice")],
         check_company=True,
         copy=True,
+        compute="_compute_ticket_documents",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     delivery_id = fields.Many2one(
         comodel_name="stock.picking",
@@ -223,6 +234,10 @@ class CsResolution(models.Model):
         domain=[("picking_type_code", "=", "outgoing")],
         check_company=True,
         copy=True,
+        compute="_compute_ticket_documents",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     credit_note_ids = fields.One2many(
         comodel_name="account.move",
@@ -303,6 +318,22 @@ class CsResolution(models.Model):
     ]
 
     # ------------------------------------------------------------------ computes
+    @api.depends("ticket_id")
+    def _compute_ticket_documents(self):
+        for rec in self:
+            rec.invoice_id = rec.ticket_id.cs_invoice_id
+            rec.delivery_id = rec.ticket_id.cs_delivery_id
+            rec.complaint_class = rec.ticket_id.complaint_class
+
+    @api.depends("invoice_id", "company_id")
+    def _compute_currency_id(self):
+        for rec in self:
+            rec.currency_id = (
+                rec.invoice_id.currency_id
+                or rec.currency_id
+                or (rec.company_id or self.env.company).currency_id
+            )
+
     @api.depends("line_ids.subtotal")
     def _compute_amount_total(self):
         for rec in self:
@@ -425,14 +456,6 @@ class CsResolution(models.Model):
         for vals in vals_list:
             self._cs_check_protected(vals)
             ticket = self.env["helpdesk.ticket"].browse(vals.get("ticket_id"))
-            if ticket:
-                vals.setdefault("invoice_id", ticket.cs_invoice_id.id)
-                vals.setdefault("delivery_id", ticket.cs_delivery_id.id)
-                vals.setdefault("complaint_class", ticket.complaint_class)
-                # sudo: CS users may not read invoices; only its currency is taken
-                invoice = ticket.sudo().cs_invoice_id
-                if invoice and "currency_id" not in vals:
-                    vals["currency_id"] = invoice.currency_id.id
             if vals.get("name", "/") == "/":
                 # sudo: the sequence is configuration, readable by no CS user
                 vals["name"] = (

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_resolution import CsResolutionCommon
 
@@ -107,3 +107,24 @@ class TestResolution(CsResolutionCommon):
         self.assertFalse(proposal.can_create_credit_note)
         with self.assertRaisesMsg(UserError, "approved compensation"):
             proposal.with_user(self.agent1).action_create_credit_note()
+
+    def test_form_views(self):
+        for user in (self.agent1, self.deputy_gm, self.accountant, self.stock_user):
+            arch = self.Resolution.with_user(user).get_view(view_type="form")["arch"]
+            self.assertIn(b"validate_tier", arch)
+        ticket = self._ticket_with_docs()
+        with Form(self.Resolution.with_user(self.agent1)) as form:
+            form.ticket_id = ticket
+            form.resolution_type = "discount"
+            with form.line_ids.new() as line:
+                line.name = "Discount on next order"
+                line.quantity = 1
+                line.price_unit = 120
+        proposal = form.record
+        self.assertEqual(proposal.amount_total, 120.0)
+        self.assertEqual(proposal.invoice_id, self.invoice)
+        ticket_form = Form(ticket.with_user(self.agent1))
+        self.assertEqual(ticket_form.resolution_count, 1)
+        self.env["res.company"].get_view(view_type="form")
+        for model in ("cs.offsite.request", "cs.complaint.review", "cs.responsibility"):
+            self.env[model].get_view(view_type="list")
