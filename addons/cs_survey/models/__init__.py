@@ -11,3 +11,4 @@ from . import cs_survey_campaign
 from . import cs_appraisal_kpi
 from . import cs_appraisal_period
 from . import hr_appraisal
+from . import cs_survey_demo

@@ -66,6 +66,33 @@ class FrozenWhenPublished(models.AbstractModel):
         return super().unlink()
 
 
+class ComputedLines(models.AbstractModel):
+    """Appraisal lines come from the aggregation only: never typed in."""
+
+    _name = "cs.appraisal.computed.mixin"
+    _inherit = ["cs.appraisal.frozen.mixin"]
+    _description = "Computed appraisal line"
+
+    def _cs_check_computing(self):
+        if not self.env.context.get("cs_period_internal"):
+            raise AccessError(
+                self.env._(
+                    "Appraisal scores are computed from the tickets and surveys; "
+                    "compute the period instead of editing them."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._cs_check_computing()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._cs_check_not_published()
+        self._cs_check_computing()
+        return super().write(vals)
+
+
 class CsAppraisalPeriod(models.Model):
     _name = "cs.appraisal.period"
     _description = "Appraisal scores of a period (one version)"
@@ -294,11 +321,23 @@ class CsAppraisalPeriod(models.Model):
         )
 
     def _cs_compute(self):
-        """Aggregate every KPI with _read_group (a fixed number of queries
-        whatever the number of agents and tickets) and rewrite the draft lines."""
+        """Rewrite the draft's lines from the aggregation."""
         self.ensure_one()
         if self.state != "draft":
             raise UserError(self.env._("A published period cannot be recomputed."))
+        vals_list, team_vals = self._cs_compute_vals()
+        internal = self.with_context(cs_period_internal=True)
+        internal.score_ids.unlink()
+        internal.team_line_ids.unlink()
+        internal.env["cs.appraisal.score"].create(vals_list)
+        internal.env["cs.appraisal.team"].create(team_vals)
+        self.with_context(cs_period_internal=True).computed_date = fields.Datetime.now()
+        return True
+
+    def _cs_compute_vals(self):
+        """Aggregate every KPI with _read_group (a fixed number of queries
+        whatever the number of agents and tickets): (employee lines, team lines)."""
+        self.ensure_one()
         company = self.company_id
         start, end = self.date_start, self.date_end
         start_utc, end_utc = utc_bounds(start, end, company.partner_id.tz)
@@ -444,12 +483,7 @@ class CsAppraisalPeriod(models.Model):
             }
             for team_id, (headcount, departures) in turnover.items()
         ]
-        self.score_ids.unlink()
-        self.team_line_ids.unlink()
-        self.env["cs.appraisal.score"].create(vals_list)
-        self.env["cs.appraisal.team"].create(team_vals)
-        self.with_context(cs_period_internal=True).computed_date = fields.Datetime.now()
-        return True
+        return vals_list, team_vals
 
     @api.model
     def _cs_weighted_total(self, kpis, values, penalty_count):
@@ -557,7 +591,7 @@ class CsAppraisalScore(models.Model):
 
     _name = "cs.appraisal.score"
     _description = "Appraisal scores of an employee"
-    _inherit = ["cs.appraisal.frozen.mixin"]
+    _inherit = ["cs.appraisal.computed.mixin"]
     _order = "period_id desc, team_id, employee_id"
     _rec_name = "employee_id"
 
@@ -593,7 +627,13 @@ class CsAppraisalScore(models.Model):
     feedback_verdict = fields.Selection(selection=VERDICTS, readonly=True)
     fcr_count = fields.Integer(string="Resolved at first contact", readonly=True)
     fcr_total = fields.Integer(string="Tickets closed", readonly=True)
-    fcr_rate = fields.Float(string="First-contact resolution (%)", readonly=True)
+    fcr_rate = fields.Float(
+        string="First-contact resolution (%)",
+        readonly=True,
+        help="Tickets closed in the period whose first owner is the employee, closed "
+        "in their first round (never reopened) and never transferred, over all the "
+        "tickets closed in the period with that first owner.",
+    )
     fcr_verdict = fields.Selection(selection=VERDICTS, readonly=True)
     complaints_owned = fields.Integer(readonly=True)
     penalty_count = fields.Integer(string="Penalties", readonly=True)
@@ -625,7 +665,7 @@ class CsAppraisalTeam(models.Model):
 
     _name = "cs.appraisal.team"
     _description = "Appraisal scores of a team"
-    _inherit = ["cs.appraisal.frozen.mixin"]
+    _inherit = ["cs.appraisal.computed.mixin"]
     _order = "period_id desc, team_id"
     _rec_name = "team_id"
 

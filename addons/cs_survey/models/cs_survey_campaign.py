@@ -187,6 +187,7 @@ class CsSurveyCampaign(models.Model):
             domain.append(("cs_segment", "=", self.segment))
         if self.kind == "post_delivery":
             # sudo: only which customers bought in the year is read, not tickets
+            # sudo: only which customers bought in the year is read, not tickets
             tickets = (
                 self.env["helpdesk.ticket"]
                 .sudo()
@@ -205,6 +206,7 @@ class CsSurveyCampaign(models.Model):
 
     def _last_surveyed(self, partners):
         """{partner id: last date a satisfaction survey was sent to them}."""
+        # sudo: only the sending dates of satisfaction surveys are read
         # sudo: only the sending dates of satisfaction surveys are read
         rows = (
             self.env["survey.user_input"]

@@ -72,6 +72,7 @@ class CsSurveyImprovement(models.Model):
     @api.model
     def _cs_create_for(self, user_inputs):
         """One open improvement per answer with a low result (idempotent)."""
+        # sudo: only which answers already have an improvement is read
         existing = self.sudo().search([("user_input_id", "in", user_inputs.ids)])
         todo = user_inputs - existing.user_input_id
         if not todo:
@@ -108,6 +109,8 @@ class CsSurveyImprovement(models.Model):
         for improvement in improvements:
             if not improvement.user_id:
                 continue
+            # sudo: the scorer (possibly the customer) schedules the supervisor's
+            # activity on the ticket
             activity = improvement.ticket_id.sudo().activity_schedule(
                 act_type_xmlid="cs_survey.mail_activity_type_cs_improvement",
                 date_deadline=improvement.deadline,
@@ -145,6 +148,7 @@ class CsSurveyImprovement(models.Model):
             {"state": "done", "done_date": fields.Datetime.now()}
         )
         for improvement in self.filtered("activity_id"):
+            # sudo: the checked supervisor closes the improvement's activity
             improvement.activity_id.sudo().action_feedback(feedback=improvement.plan)
         return True
 
@@ -161,9 +165,9 @@ class MailActivity(models.Model):
         )
         res = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if improvements:
-            # sudo: marking the activity done on the ticket is the follow-up
             vals = {"state": "done", "done_date": fields.Datetime.now()}
             if feedback:
                 vals["plan"] = feedback
+            # sudo: marking the activity done on the ticket is the follow-up
             improvements.sudo().with_context(cs_improvement_internal=True).write(vals)
         return res

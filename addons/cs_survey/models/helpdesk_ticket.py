@@ -63,6 +63,7 @@ class HelpdeskTicket(models.Model):
         if not tickets:
             return Input
         done = set(Input.search([("cs_ticket_id", "in", tickets.ids)]).cs_ticket_id.ids)
+        # sudo: sending rules are configuration, read for every closing user
         rules = (
             self.env["cs.survey.rule"]
             .sudo()

@@ -110,6 +110,7 @@ class HrAppraisal(models.Model):
             % (label, value, verdicts.get(verdict, ""))
             for label, value, verdict in rows
         )
+        # sudo: the period's name and date of a line the reader is entitled to
         title = self.env._(
             "%(period)s, published on %(date)s",
             period=line.period_id.sudo().name,

@@ -346,6 +346,14 @@ class TestAppraisal(CsSurveyCommon):
         period = self.Period._cs_get_or_create("month", SEPT)
         period.action_compute()
         Score = self.env["cs.appraisal.score"]
+        # lines come from the aggregation only, even in a draft
+        draft_line = self._line(period, self.emp1).with_user(self.manager)
+        with self.assertRaisesMsg(AccessError, "compute the period"):
+            draft_line.write({"satisfaction_score": 100})
+        with self.assertRaisesMsg(AccessError, "compute the period"):
+            Score.with_user(self.manager).create(
+                {"period_id": period.id, "employee_id": self.emp2.id}
+            )
         # drafts are for CS managers only
         self.assertFalse(Score.with_user(self.hr_user).search([]))
         self.assertFalse(Score.with_user(self.agent1).search([]))
