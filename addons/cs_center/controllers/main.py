@@ -22,8 +22,9 @@ class CsHelpdeskTicketController(HelpdeskTicketController):
             raise Forbidden() from exc
         ticket = request.env["helpdesk.ticket"].browse(ticket_id)
         try:
+            if not ticket.exists():
+                raise MissingError(request.env._("This ticket does not exist."))
             ticket.check_access("read")
-            ticket.name  # noqa: B018 - raises MissingError for a deleted ticket
         except (AccessError, MissingError) as exc:
             raise Forbidden() from exc
         stage = request.env["helpdesk.ticket.stage"].sudo().browse(stage_id).exists()
