@@ -124,18 +124,22 @@ def test_every_model_has_access_rules(addon):
 
 
 def _po_entries(path):
-    """(msgid, msgstr) pairs of a .po file, without polib."""
+    """(msgid, msgstr, has "#. module:" comment) of a .po file, without polib."""
     entries, key, buf = [], None, {}
     for line in path.read_text().splitlines() + [""]:
         m = re.match(r'^(msgid|msgstr) "(.*)"$', line)
-        if m:
+        if line.startswith("#. module"):
+            buf["module"] = True
+        elif m:
             key = m.group(1)
             buf[key] = m.group(2)
         elif line.startswith('"') and key:
             buf[key] += line[1:-1]
         elif not line.strip():
             if "msgid" in buf:
-                entries.append((buf["msgid"], buf.get("msgstr", "")))
+                entries.append(
+                    (buf["msgid"], buf.get("msgstr", ""), buf.get("module", False))
+                )
             key, buf = None, {}
     return entries
 
@@ -146,9 +150,12 @@ def test_zh_cn_translation_complete(addon):
     assert po.is_file(), "i18n/zh_CN.po missing"
     entries = [e for e in _po_entries(po) if e[0]]
     assert entries, "zh_CN.po has no entries"
-    untranslated = [msgid for msgid, msgstr in entries if not msgstr]
+    untranslated = [msgid for msgid, msgstr, _m in entries if not msgstr]
     assert not untranslated, f"{len(untranslated)} untranslated: {untranslated[:10]}"
-    for msgid, msgstr in entries:
+    # Odoo's loader needs the "#. module: <addon>" comment on every entry
+    orphans = [msgid for msgid, _s, module in entries if not module]
+    assert not orphans, f"entries without '#. module:' comment: {orphans[:10]}"
+    for msgid, msgstr, _m in entries:
         placeholders = sorted(re.findall(r"%\(\w+\)s|%s|%d|\{\w*\}", msgid))
         assert placeholders == sorted(re.findall(r"%\(\w+\)s|%s|%d|\{\w*\}", msgstr)), (
             f"placeholders differ in {msgid!r} -> {msgstr!r}"
