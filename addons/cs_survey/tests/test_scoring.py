@@ -258,3 +258,21 @@ class TestScoring(CsSurveyCommon):
         )
         self.assertEqual(improvement.state, "done")
         self.assertIn("replaced the part", improvement.plan)
+
+    def test_score_rows_access_per_role(self):
+        ticket = self._closed_ticket(agent=self.agent1, transfer_to=self.agent2)
+        self._answer(ticket.cs_survey_ids, overall="satisfied", agent=self._all("poor"))
+        rows = ticket.cs_survey_ids.cs_score_ids
+        Score = self.env["cs.survey.score"]
+        # agents read the ratings they received, supervisors their teams'
+        self.assertEqual(
+            Score.with_user(self.agent2).search([]),
+            rows.filtered(lambda r: r.rated_user_id == self.agent2),
+        )
+        self.assertEqual(Score.with_user(self.supervisor).search([]), rows)
+        self.assertFalse(Score.with_user(self.agent_b).search([]))
+        self.assertFalse(Score.with_user(self.agent_other_co).search([]))
+        with self.assertRaisesMsg(AccessError, "."):
+            rows[:1].with_user(self.agent1).write({"points": 500})
+        with self.assertRaisesMsg(AccessError, "."):
+            Score.with_user(self.portal_user).search([])
