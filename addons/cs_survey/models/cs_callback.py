@@ -46,12 +46,18 @@ class CsCallbackRule(models.Model):
     ]
 
     @api.model
-    def _delay(self, reason, company):
-        rules = self.search(
-            [("reason", "=", reason), ("company_id", "in", [company.id, False])],
-            order="company_id",
-        )
-        return rules[:1].delay_days if rules else None
+    def _delays(self):
+        """A function (reason, company) -> delay in days or None, from one query
+        (the company's own rule before the shared one)."""
+        delays = {}
+        for rule in self.search([], order="company_id desc, id"):
+            delays[(rule.reason, rule.company_id.id)] = rule.delay_days
+
+        def delay(reason, company):
+            own = delays.get((reason, company.id))
+            return own if own is not None else delays.get((reason, False))
+
+        return delay
 
 
 class CsCallback(models.Model):
@@ -258,12 +264,12 @@ class CsCallback(models.Model):
             [[r[0] for r in found], fields.Datetime.now() - timedelta(days=60)],
         )
         new = {r[0] for r in cr.fetchall()}
-        Rule = self.env["cs.callback.rule"]
+        delay_of = self.env["cs.callback.rule"]._delays()
         Company = self.env["res.company"]
         rows = []
         for partner_id, ticket_id, created, company_id, owner_id in found:
             company = Company.browse(company_id)
-            delay = Rule._delay("new_customer", company)
+            delay = delay_of("new_customer", company)
             if partner_id not in new or delay is None:
                 continue
             first = local_date(created, company.partner_id.tz)
@@ -283,7 +289,7 @@ class CsCallback(models.Model):
     @api.model
     def _cs_plan_key_customers(self, today=None):
         """Key customers: one callback per month (idempotent)."""
-        Rule = self.env["cs.callback.rule"]
+        delay_of = self.env["cs.callback.rule"]._delays()
         today = today or fields.Date.context_today(self)
         month_start = today.replace(day=1)
         month_end = month_start + relativedelta(months=1, days=-1)
@@ -303,7 +309,7 @@ class CsCallback(models.Model):
             if partner.id in planned:
                 continue
             company = partner.company_id or self.env.company
-            delay = Rule._delay("key_customer", company)
+            delay = delay_of("key_customer", company)
             if delay is None:
                 continue
             rows.append(
@@ -322,14 +328,14 @@ class CsCallback(models.Model):
     @api.model
     def _cs_plan_major_complaints(self, tickets):
         """Major complaints: a callback N days after closing."""
-        Rule = self.env["cs.callback.rule"]
+        delay_of = self.env["cs.callback.rule"]._delays()
         rows = []
         for ticket in tickets.filtered(
             lambda t: (
                 t.request_kind == "complaint" and t.severity == "major" and t.partner_id
             )
         ):
-            delay = Rule._delay("major_complaint", ticket.company_id)
+            delay = delay_of("major_complaint", ticket.company_id)
             if delay is None:
                 continue
             closed = local_date(

@@ -13,6 +13,9 @@ class HelpdeskTicket(models.Model):
     cs_survey_score = fields.Float(
         string="Satisfaction score", compute="_compute_cs_survey_score"
     )
+    cs_survey_counted = fields.Integer(
+        string="Counted answers", compute="_compute_cs_survey_score"
+    )
     cs_survey_state = fields.Char(string="Survey", compute="_compute_cs_survey_score")
     cs_callback_ids = fields.One2many(
         comodel_name="cs.callback", inverse_name="ticket_id", string="Callbacks"
@@ -29,6 +32,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             user_input = data.get(ticket.id)
             ticket.cs_survey_score = user_input.cs_score if user_input else 0.0
+            ticket.cs_survey_counted = user_input.cs_counted_count if user_input else 0
             ticket.cs_survey_state = states.get(user_input.state) if user_input else ""
 
     @api.model_create_multi
