@@ -177,6 +177,43 @@ def bench_reconciliation(env, ticket):
         f"\n2. Reconciliation over {N_PROPOSALS:,} proposals "
         f"(fixtures inserted in {time.perf_counter() - t0:.1f} s)"
     )
+    # Some credit notes: a real posted credit note of one approved proposal, copied
+    # (SQL) onto every 7th compensation/discount proposal, crediting 50 of 100-999:
+    # "credited less than approved" mismatches for the finance list.
+    proposal = env["cs.resolution"].search(
+        [
+            ("state", "=", "approved"),
+            ("resolution_type", "=", "compensation"),
+            ("name", "not like", "BENCH/"),
+        ],
+        limit=1,
+    )
+    proposal.action_create_credit_note()
+    refund = proposal.credit_note_ids
+    refund.invoice_line_ids.price_unit = 50.0
+    refund.action_post()
+    env.flush_all()
+    cr.execute(
+        """
+        SELECT column_name FROM information_schema.columns
+         WHERE table_name = 'account_move'
+           AND column_name NOT IN ('id', 'name', 'cs_resolution_id', 'cs_ticket_id')
+        """
+    )
+    names = [r[0] for r in cr.fetchall()]
+    cols = ", ".join(f'"{n}"' for n in names)
+    mcols = ", ".join(f'm."{n}"' for n in names)
+    cr.execute(
+        f"""
+        INSERT INTO account_move (name, cs_resolution_id, {cols})
+        SELECT 'BENCH-CN/' || r.id, r.id, {mcols}
+          FROM account_move m, cs_resolution r
+         WHERE m.id = %s AND r.name LIKE 'BENCH/%%' AND r.id %% 7 = 0
+           AND r.resolution_type IN ('compensation', 'discount')
+        """,
+        [refund.id],
+    )
+    print(f"   ({cr.rowcount:,} posted credit notes copied onto bench proposals)")
     Resolution = env["cs.resolution"]
     env.invalidate_all()
     rows = []

@@ -957,6 +957,7 @@ class CsResolution(models.Model):
                         inv_cur=invoice.currency_id.name,
                     )
                 )
+            # sudo: see above; the reversal only drafts a credit note of the invoice
             reversal = (
                 self.env["account.move.reversal"]
                 .sudo()
@@ -981,6 +982,7 @@ class CsResolution(models.Model):
                 }
             )
         else:
+            # sudo: see above; a draft built from the approved lines only
             refund = (
                 self.env["account.move"]
                 .sudo()
@@ -1092,6 +1094,7 @@ class CsResolution(models.Model):
                     name=self.display_name,
                 )
             )
+        # sudo: see above; the return is limited to the approved quantities
         wizard = (
             self.env["stock.return.picking"]
             .sudo()

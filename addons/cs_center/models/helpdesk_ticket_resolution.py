@@ -118,9 +118,10 @@ class HelpdeskTicket(models.Model):
             )
         if not self.partner_id:
             raise UserError(self.env._("The ticket has no customer to invoice."))
+        # sudo: CS users have no accounting rights; only existence is checked
         existing = self.sudo().cs_move_ids.filtered(
             lambda m: m.move_type == "out_invoice" and m.state != "cancel"
-        )  # sudo: CS users have no accounting rights
+        )
         if existing:
             raise UserError(
                 self.env._(

@@ -25,9 +25,10 @@ class StockPicking(models.Model):
         """Returns of a proposal never exceed its approved quantities (R15)."""
         for resolution in self.cs_resolution_id:
             approved = resolution._cs_approved_qty_by_product()
+            # sudo: all returns of the proposal count, whoever sees them
             moves = resolution.sudo().return_picking_ids.move_ids.filtered(
                 lambda m: m.state != "cancel"
-            )  # sudo: all returns of the proposal count, whoever sees them
+            )
             planned = {}
             for move in moves:
                 qty = move.product_qty
