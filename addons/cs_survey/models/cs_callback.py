@@ -50,7 +50,7 @@ class CsCallbackRule(models.Model):
         """A function (reason, company) -> delay in days or None, from one query
         (the company's own rule before the shared one)."""
         delays = {}
-        for rule in self.search([], order="company_id desc, id"):
+        for rule in self.search([("reason", "!=", False)], order="company_id desc, id"):
             delays[(rule.reason, rule.company_id.id)] = rule.delay_days
 
         def delay(reason, company):
