@@ -1,0 +1,2 @@
+from . import survey_user_input
+from . import cs_callback
