@@ -83,6 +83,27 @@ class TestCallbackArchive(CsArchiveSurveyCommon):
         self.assertEqual({self._payload(e)["reached"] for e in entries}, {False})
         self.assertEqual(self._check().result, "ok")
 
+    def test_batch_queries_do_not_grow_with_the_callbacks(self):
+        def recorded(count):
+            callbacks = self.Callback
+            for _i in range(count):
+                callbacks |= self._callback()[1].sudo()
+            callbacks.with_context(cs_callback_internal=True).write(
+                {"state": "done", "done_user_id": self.agent1.id, "reached": True}
+            )
+            return callbacks
+
+        def queries(callbacks):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.assertEqual(len(callbacks._cs_archive()), len(callbacks))
+            return self.env.cr.sql_log_count - before
+
+        warm, one, four = recorded(1), recorded(1), recorded(4)
+        queries(warm)  # caches filled once per process (defaults, ...)
+        # one read of the archiving user may or may not hit the cache: +1 at most
+        self.assertLessEqual(queries(four), queries(one) + 1)
+
     def test_backfill_archives_callbacks_done_before_install(self):
         _ticket, callback = self._callback()
         callback.sudo().with_context(cs_callback_internal=True).write(

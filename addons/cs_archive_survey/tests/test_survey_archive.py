@@ -105,6 +105,46 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         self.assertEqual(self._payload(entries[0])["answers"], [])
         self.assertEqual(self._check().result, "ok")
 
+    def _done_without_hook(self, count):
+        """`count` answered surveys, scored but not archived yet."""
+        inputs = self.env["survey.user_input"]
+        for _i in range(count):
+            user_input = self._closed_ticket().cs_survey_ids.sudo()
+            user_input.write(
+                {
+                    "state": "done",
+                    "user_input_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "question_id": self.q_overall.id,
+                                "answer_type": "suggestion",
+                                "suggested_answer_id": self._ref(
+                                    "survey_cs_q_overall_satisfied"
+                                ).id,
+                            },
+                        )
+                    ],
+                }
+            )
+            inputs |= user_input
+        inputs._cs_score()
+        return inputs
+
+    def _queries(self, records):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        entries = records._cs_archive()
+        self.assertEqual(len(entries), len(records))
+        return self.env.cr.sql_log_count - before
+
+    def test_batch_queries_do_not_grow_with_the_answers(self):
+        warm, one, four = (self._done_without_hook(n) for n in (1, 1, 4))
+        self._queries(warm)  # caches filled once per process (defaults, ...)
+        # one read of the archiving user may or may not hit the cache: +1 at most
+        self.assertLessEqual(self._queries(four), self._queries(one) + 1)
+
     def test_unanswered_or_other_survey_not_archived(self):
         ticket = self._closed_ticket()
         user_input = ticket.cs_survey_ids
