@@ -169,6 +169,26 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         self.assertEqual(len(self._entries(user_input)), 1)
         self.assertEqual(self.env["survey.user_input"]._cs_archive_backfill(), 0)
 
+    def test_survey_without_ticket_archived_for_its_customer(self):
+        # e.g. a campaign's survey: a customer, no ticket, no agent involved
+        Input = self.env["survey.user_input"].sudo()
+        user_input = Input.create(
+            Input._cs_prepare_vals(
+                self.survey, self.customer2, cs_company_id=self.company.id
+            )
+        )
+        self._answer(user_input, overall="satisfied")
+        entry = self._entries(user_input)
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry.partner_id, self.customer2)
+        self.assertEqual(entry.company_id, self.company)
+        self.assertFalse(entry.first_owner_id | entry.handler_id)
+        payload = self._payload(entry)
+        self.assertIsNone(payload["ticket"])
+        self.assertEqual(payload["score"]["score"], 80.0)
+        self.assertFalse(self._can_read(self.agent1, entry))
+        self.assertTrue(self._can_read(self.reader, entry))
+
     def test_access_to_the_entry(self):
         _ticket, user_input = self._answered(transfer_to=self.agent2)
         entry = self._entries(user_input)
