@@ -27,7 +27,9 @@ class CsHelpdeskTicketController(HelpdeskTicketController):
             ticket.check_access("read")
         except (AccessError, MissingError) as exc:
             raise Forbidden() from exc
+        # sudo: stages are configuration; only their close_from_portal flag is read
         stage = request.env["helpdesk.ticket.stage"].sudo().browse(stage_id).exists()
+        # sudo: the read access to this ticket was checked above; reads its stage
         if stage and stage.close_from_portal and not ticket.sudo().stage_id.closed:
             # sudo: the user's read access to this very ticket was checked above, and
             # only the customer's confirmation is recorded through it

@@ -371,6 +371,7 @@ class CsResolution(models.Model):
                 rec.credit_note_state = "posted"
             else:
                 rec.credit_note_state = "cancel"
+            # sudo: the state shown comes from this proposal's warehouse documents
             pickings = rec.sudo().return_picking_ids
             if not pickings:
                 rec.return_state = "none"

@@ -256,6 +256,7 @@ class CsTicketDeadline(models.Model):
                 targets=", ".join(activity.pop("targets")),
                 level=level.level,
             )
+        # sudo: scheduled job; the tickets of the batch it has locked
         tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
         # one query for the whole batch instead of one per activity (its res_name)
         tickets.mapped("display_name")
@@ -284,6 +285,7 @@ class CsTicketDeadline(models.Model):
     @api.model
     def _cs_fallback_manager(self, company_id):
         group = self.env.ref("cs_center.group_cs_manager")
+        # sudo: reads the members of the CS manager group to pick a recipient
         users = group.sudo().users.filtered(
             lambda u: company_id in u.company_ids.ids and not u.share and u.active
         )

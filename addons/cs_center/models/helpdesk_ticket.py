@@ -701,6 +701,7 @@ class HelpdeskTicket(models.Model):
             if new:
                 current = Deadline
             else:
+                # sudo: deadlines are maintained by the workflow only
                 current = ticket.sudo().deadline_ids.filtered(
                     lambda d, ticket=ticket: d.round == ticket.round_number
                 )
