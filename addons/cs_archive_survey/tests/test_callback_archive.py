@@ -113,6 +113,16 @@ class TestCallbackArchive(CsArchiveSurveyCommon):
         self.assertEqual(self.Callback._cs_archive_backfill(), 1)
         self.assertEqual(len(self._entries(callback)), 1)
 
+    def test_completeness_job_archives_missing_callbacks(self):
+        _ticket, callback = self._callback()
+        callback.sudo().with_context(cs_callback_internal=True).write(
+            {"state": "done", "done_user_id": self.agent1.id}
+        )
+        cron = self.env.ref("cs_archive_survey.ir_cron_archive_missing_callbacks")
+        cron.method_direct_trigger()
+        cron.method_direct_trigger()  # run twice: still one entry
+        self.assertEqual(len(self._entries(callback)), 1)
+
     def test_access_to_the_entry(self):
         _ticket, callback = self._callback()
         callback.write({"reached": True, "satisfied": "yes"})

@@ -169,6 +169,16 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         self.assertEqual(len(self._entries(user_input)), 1)
         self.assertEqual(self.env["survey.user_input"]._cs_archive_backfill(), 0)
 
+    def test_completeness_job_archives_missing_answers(self):
+        ticket = self._closed_ticket()
+        user_input = ticket.cs_survey_ids.sudo()
+        user_input.write({"state": "done"})  # completed without the hook
+        cron = self.env.ref("cs_archive_survey.ir_cron_archive_missing_answers")
+        cron.method_direct_trigger()
+        self.assertEqual(len(self._entries(user_input)), 1)
+        cron.method_direct_trigger()  # run twice: still one entry
+        self.assertEqual(len(self._entries(user_input)), 1)
+
     def test_survey_without_ticket_archived_for_its_customer(self):
         # e.g. a campaign's survey: a customer, no ticket, no agent involved
         Input = self.env["survey.user_input"].sudo()
