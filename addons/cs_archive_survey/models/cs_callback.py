@@ -1,11 +1,8 @@
-import threading
-
-from psycopg2 import errors
-
 from odoo import api, models
 
 from odoo.addons.cs_archive.models.helpdesk_ticket import _dt, _ref
 
+from .backfill import archive_missing, cron_auto_commit
 from .survey_user_input import _customer, _ticket
 
 PAYLOAD_SCHEMA = "cs_archive_survey.callback/1"
@@ -125,48 +122,27 @@ class CsCallback(models.Model):
     def _cs_archive_backfill(self, batch_size=500, auto_commit=False):
         """Archive the done callbacks that have no entry yet (in batches, keyset
         pagination on the id). Returns the number archived."""
-        cr = self.env.cr
         self.flush_model(["state"])
-        last_id, total, retries = 0, 0, 0
-        while True:
-            cr.execute(
-                """
-                SELECT c.id FROM cs_callback c
-                 WHERE c.id > %s AND c.state = 'done'
-                   AND NOT EXISTS (
-                       SELECT 1 FROM cs_archive_entry e
-                        WHERE e.res_model = 'cs.callback' AND e.res_id = c.id)
-                 ORDER BY c.id
-                 LIMIT %s
-                """,
-                [last_id, batch_size],
-            )
-            ids = [row[0] for row in cr.fetchall()]
-            if not ids:
-                break
-            try:
-                # sudo: installation / maintenance job; the archive snapshots callbacks
-                total += len(self.sudo().browse(ids)._cs_archive())
-                if auto_commit:
-                    cr.commit()  # pylint: disable=invalid-commit
-            except (errors.SerializationFailure, errors.LockNotAvailable):
-                # another worker archived meanwhile (chain head): retry the batch
-                if not auto_commit or retries >= 5:
-                    raise
-                retries += 1
-                cr.rollback()
-                self.env.invalidate_all()
-                continue
-            last_id = ids[-1]
-            if len(ids) < batch_size:
-                break
-        return total
+        return archive_missing(
+            self,
+            """
+            SELECT c.id FROM cs_callback c
+             WHERE c.id > %s AND c.state = 'done'
+               AND NOT EXISTS (
+                   SELECT 1 FROM cs_archive_entry e
+                    WHERE e.res_model = 'cs.callback' AND e.res_id = c.id)
+             ORDER BY c.id
+             LIMIT %s
+            """,
+            batch_size,
+            auto_commit,
+        )
 
     @api.model
     def _cron_cs_archive_missing(self, batch_size=500, auto_commit=None):
         """Completeness job (R26): archive the callbacks that have no entry yet,
         committing per batch; safe when two cron workers run it at once (the chain
         head lock serialises them, the loser retries its batch)."""
-        if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
-        return self._cs_archive_backfill(batch_size=batch_size, auto_commit=auto_commit)
+        return self._cs_archive_backfill(
+            batch_size=batch_size, auto_commit=cron_auto_commit(auto_commit)
+        )
