@@ -1,3 +1,4 @@
+from . import cs_workflow_mixin
 from . import res_company
 from . import res_config_settings
 from . import helpdesk_ticket_team

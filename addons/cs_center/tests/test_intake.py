@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import date, timedelta
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -36,15 +38,27 @@ class TestIntake(CsCenterCommon):
         self.assertFalse(self.Ticket.search([("quantity_affected", "<", 0)]))
 
     def test_future_purchase_date_refused(self):
-        with self.assertRaisesMsg(ValidationError, "purchase date cannot be in"):
-            self.Ticket.with_user(self.agent1).create(
-                self._ticket_vals(purchase_date=fields.Date.today() + timedelta(days=1))
-            )
-        # today is fine
-        ticket = self.Ticket.with_user(self.agent1).create(
-            self._ticket_vals(purchase_date=fields.Date.today())
-        )
-        self.assertEqual(ticket.purchase_date, fields.Date.today())
+        """'Today' is the agent's day (Asia/Shanghai), whatever the UTC hour: at 17:00
+        UTC it is already tomorrow in Shanghai, at 03:00 UTC both agree."""
+        cases = {
+            "2026-03-10 17:00:00": date(2026, 3, 11),
+            "2026-03-10 03:00:00": date(2026, 3, 10),
+            "2026-03-10 23:59:00": date(2026, 3, 11),
+        }
+        for utc_now, agent_today in cases.items():
+            with self.subTest(utc_now=utc_now), freeze_time(utc_now):
+                Ticket = self.Ticket.with_user(self.agent1)
+                today = fields.Date.context_today(Ticket)
+                self.assertEqual(today, agent_today)
+                with self.assertRaisesMsg(
+                    ValidationError, "purchase date cannot be in"
+                ):
+                    Ticket.create(
+                        self._ticket_vals(purchase_date=today + timedelta(days=1))
+                    )
+                # the agent's today is fine, even where UTC is still on the day before
+                ticket = Ticket.create(self._ticket_vals(purchase_date=today))
+                self.assertEqual(ticket.purchase_date, today)
 
     def test_complaint_needs_class_and_severity_to_leave_new(self):
         ticket = self.Ticket.with_user(self.agent1).create(
