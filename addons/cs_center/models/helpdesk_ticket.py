@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 # Tickets whose policy (deadlines) may change with these fields
 POLICY_FIELDS = {"request_kind", "severity", "team_id", "channel_id", "company_id"}
@@ -15,7 +15,6 @@ class HelpdeskTicket(models.Model):
     writes it, at create or later; the actions check the caller, then write through
     ``_cs_workflow_write`` / ``_cs_workflow_step``."""
 
-    _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "cs.workflow.mixin"]
 
     _cs_workflow_fields = (
@@ -236,74 +235,6 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.is_first_owner = ticket.first_owner_id == self.env.user
 
-    # ------------------------------------------------------------------ constraints
-    @api.constrains("quantity_affected")
-    def _check_quantity_affected(self):
-        bad = self.filtered(lambda t: t.quantity_affected < 0)
-        if bad:
-            raise ValidationError(
-                self.env._(
-                    "The quantity affected cannot be negative (%(tickets)s).",
-                    tickets=", ".join(bad.mapped("display_name")),
-                )
-            )
-
-    @api.constrains("purchase_date")
-    def _check_purchase_date(self):
-        today = fields.Date.context_today(self)
-        bad = self.filtered(lambda t: t.purchase_date and t.purchase_date > today)
-        if bad:
-            raise ValidationError(
-                self.env._(
-                    "The purchase date cannot be in the future (%(tickets)s).",
-                    tickets=", ".join(bad.mapped("display_name")),
-                )
-            )
-
-    @api.constrains(
-        "stage_id",
-        "request_kind",
-        "complaint_class",
-        "complaint_subreason",
-        "severity",
-        "service_type",
-    )
-    def _check_classification(self):
-        errors = []
-        for ticket in self:
-            if not ticket.stage_id or ticket.stage_id.unattended:
-                continue  # still in a "new" stage
-            if ticket.request_kind == "complaint":
-                if not ticket.complaint_class or not ticket.severity:
-                    errors.append(
-                        self.env._(
-                            "%(ticket)s: a complaint needs its class and severity "
-                            "before it leaves the new stage.",
-                            ticket=ticket.display_name,
-                        )
-                    )
-                elif (
-                    ticket.complaint_class == "non_quality"
-                    and not ticket.complaint_subreason
-                ):
-                    errors.append(
-                        self.env._(
-                            "%(ticket)s: a non-quality complaint needs its reason "
-                            "(transport, handling, other).",
-                            ticket=ticket.display_name,
-                        )
-                    )
-            if ticket.request_kind == "service" and not ticket.service_type:
-                errors.append(
-                    self.env._(
-                        "%(ticket)s: a service request needs its service type "
-                        "before it leaves the new stage.",
-                        ticket=ticket.display_name,
-                    )
-                )
-        if errors:
-            raise ValidationError("\n".join(errors))
-
     # ------------------------------------------------------------------ CRUD
     def _cs_internal_write(self, vals):
         """Deprecated alias of :meth:`_cs_workflow_write` kept for the other addons'
@@ -328,6 +259,11 @@ class HelpdeskTicket(models.Model):
         if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             regulated = self.filtered("cs_regulated")
+            if vals.get("team_id"):
+                # sudo: reads the flag of the target team, not its data
+                team = self.env["helpdesk.ticket.team"].sudo().browse(vals["team_id"])
+                if team.cs_regulated:
+                    regulated = self  # entering the regulation in the same write
             if stage.closed:
                 closing = regulated.filtered(lambda t: not t.stage_id.closed)
                 closing._cs_ensure_closable()
@@ -460,6 +396,20 @@ class HelpdeskTicket(models.Model):
                 closing._cs_on_closed()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_cs_regulated(self):
+        if self._cs_granted():
+            return
+        regulated = self.filtered("cs_regulated")
+        if regulated:
+            raise AccessError(
+                self.env._(
+                    "Customer-service tickets are kept with their deadlines and "
+                    "history: archive them instead of deleting them (%(tickets)s).",
+                    tickets=", ".join(regulated.mapped("display_name")),
+                )
+            )
+
     def _cs_enter_regulation(self, creator, new):
         """A ticket becomes regulated (created on, or moved to, a customer-service
         team): its first owner is the agent who received it (else its handler), its
@@ -482,4 +432,7 @@ class HelpdeskTicket(models.Model):
                 vals["round_start_date"] = now
             if vals:
                 tickets.write(vals)
-        self._cs_apply_policies(new=new)
+        # a closed ticket moved into a customer-service team gets no running clock
+        self.filtered(lambda t: new or not t.stage_id.closed)._cs_apply_policies(
+            new=new
+        )

@@ -151,6 +151,18 @@ class TestTicketWorkflowGuard(CsCenterCommon):
                 cs_force_close=True, cs_internal_write=True
             ).write({"stage_id": self.stage_done.id})
 
+    def test_regulated_ticket_not_deleted_by_clients(self):
+        for user in (self.agent1, self.supervisor, self.manager):
+            with self.subTest(user=user.login):
+                with self.assertRaisesMsg(AccessError, "archive them instead"):
+                    self.ticket.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            self.ticket.sudo().unlink()
+        self.assertTrue(self.ticket.exists())
+        # archiving stays possible (helpdesk_mgmt's way to put a ticket away)
+        self.ticket.with_user(self.manager).active = False
+        self.assertFalse(self.ticket.active)
+
     def test_reopen_by_stage_refused(self):
         self.ticket.with_user(self.supervisor)._cs_force_close("Unreachable")
         for user in (self.agent1, self.supervisor, self.manager):
