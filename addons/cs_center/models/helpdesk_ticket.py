@@ -15,6 +15,7 @@ class HelpdeskTicket(models.Model):
     writes it, at create or later; the actions check the caller, then write through
     ``_cs_workflow_write`` / ``_cs_workflow_step``."""
 
+    _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "cs.workflow.mixin"]
 
     _cs_workflow_fields = (
