@@ -4,7 +4,7 @@
     "name": "Customer Service Centre",
     "summary": "Regulated customer-service centre on the OCA helpdesk: intake, "
     "first-contact ownership, regulated clocks and escalation",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "After-Sales",
     "website": "https://github.com/cs-center/cs-center",
     "author": "cs-center",

@@ -74,9 +74,10 @@ def bench_create(module, db):
             else "helpdesk_mgmt.group_helpdesk_user_own"
         )
         agent = new_user(env, "bench_agent", groups)
-        team = env["helpdesk.ticket.team"].create(
-            {"name": "Bench", "user_ids": [(6, 0, agent.ids)]}
-        )
+        team_vals = {"name": "Bench", "user_ids": [(6, 0, agent.ids)]}
+        if module == "cs_center":
+            team_vals["cs_regulated"] = True  # a customer-service team
+        team = env["helpdesk.ticket.team"].create(team_vals)
         customer = env["res.partner"].create(
             {"name": "Bench customer", "email": "c@example.com"}
         )
@@ -121,7 +122,12 @@ def bench_escalation(db):
         manager = new_user(env, "bench_manager", "cs_center.group_cs_manager")
         env.company.cs_manager_id = manager
         team = env["helpdesk.ticket.team"].create(
-            {"name": "Bench esc", "user_ids": [(6, 0, agent.ids)], "user_id": leader.id}
+            {
+                "name": "Bench esc",
+                "cs_regulated": True,
+                "user_ids": [(6, 0, agent.ids)],
+                "user_id": leader.id,
+            }
         )
         stage = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         env.flush_all()
@@ -135,12 +141,13 @@ def bench_escalation(db):
                 (number, name, description, team_id, stage_id, company_id,
                  user_id, first_owner_id, request_kind, complaint_class, severity,
                  round_number, round_start_date, active, priority, kanban_state,
-                 create_date, write_date, create_uid, write_uid, last_stage_update)
+                 create_date, write_date, create_uid, write_uid, last_stage_update,
+                 cs_regulated)
             SELECT 'B' || g, 'Bench ticket ' || g, '<p>x</p>', %(team)s, %(stage)s,
                    %(company)s, %(agent)s, %(agent)s, 'complaint', 'quality',
                    'general', 1, now() at time zone 'utc', TRUE, '1', 'normal',
                    now() at time zone 'utc', now() at time zone 'utc', 1, 1,
-                   now() at time zone 'utc'
+                   now() at time zone 'utc', TRUE
               FROM generate_series(1, %(n)s) g
             """,
             {

@@ -97,8 +97,20 @@ def _declared_models(addon):
                         stmt.value, ast.Constant
                     ):
                         attrs[target.id] = stmt.value.value
+                    elif isinstance(target, ast.Name) and isinstance(
+                        stmt.value, (ast.List, ast.Tuple)
+                    ):
+                        # _inherit = ["helpdesk.ticket", "cs.workflow.mixin"]
+                        attrs[target.id] = [
+                            e.value
+                            for e in stmt.value.elts
+                            if isinstance(e, ast.Constant)
+                        ]
             name = attrs.get("_name")
-            if name and attrs.get("_inherit") in (None, name):
+            inherit = attrs.get("_inherit")
+            if isinstance(inherit, list) and name in inherit:
+                continue  # an existing model extended with a mixin
+            if name and (inherit in (None, name) or isinstance(inherit, list)):
                 models[name] = py.relative_to(ROOT)
     return models
 

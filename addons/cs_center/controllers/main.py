@@ -13,8 +13,12 @@ class CsHelpdeskTicketController(HelpdeskTicketController):
         """A customer closing their ticket on the portal confirms their satisfaction
         (R4). The ticket closes once the first owner has signed off.
 
+        On a ticket of another team (not customer service) it moves the ticket to
+        the closing stage, as helpdesk_mgmt does.
+
         Replaces helpdesk_mgmt's route, which closed any ticket by id with sudo()
-        from a GET request."""
+        from a GET request: POST only (CSRF), the user's read access is checked. It
+        answers with helpdesk_mgmt's 302 redirect to the ticket page."""
         try:
             ticket_id = int(kw.get("ticket_id") or 0)
             stage_id = int(kw.get("stage_id") or 0)
@@ -34,4 +38,4 @@ class CsHelpdeskTicketController(HelpdeskTicketController):
             # sudo: the user's read access to this very ticket was checked above, and
             # only the customer's confirmation is recorded through it
             ticket.sudo()._cs_portal_confirm(request.env.user, stage)
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        return request.redirect(f"/my/ticket/{ticket.id}", code=302)

@@ -8,6 +8,9 @@ from . import cs_ticket_deadline
 from . import cs_ticket_transfer
 from . import cs_ticket_round
 from . import helpdesk_ticket
+from . import helpdesk_ticket_intake
+from . import helpdesk_ticket_workflow
+from . import helpdesk_ticket_clock
 from . import tier_definition
 from . import tier_review
 from . import tier_validation

@@ -1,5 +1,4 @@
 import logging
-import threading
 
 from markupsafe import Markup, escape
 
@@ -15,15 +14,25 @@ STATES = [
     ("overdue", "Overdue"),
     ("met", "Met"),
     ("missed", "Missed"),
+    ("cancelled", "Not applicable"),
 ]
 OPEN_STATES = ("running", "at_risk", "overdue")
 
 
 class CsTicketDeadline(models.Model):
+    """A regulated deadline of a ticket: history, created and changed by the
+    workflow only (its policies, events, the escalation job), never deleted."""
+
     _name = "cs.ticket.deadline"
+    _inherit = ["cs.workflow.mixin"]
     _description = "Regulated deadline of a ticket"
     _order = "due_date, id"
     _rec_name = "policy_id"
+
+    _cs_state_field = "state"
+    _cs_no_client_create = True
+    _cs_unlink_states = ()
+    _cs_frozen_states = ("met", "missed", "cancelled")
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -44,6 +53,14 @@ class CsTicketDeadline(models.Model):
     due_date = fields.Datetime(required=True, readonly=True, index=True)
     at_risk_date = fields.Datetime(readonly=True)
     met_date = fields.Datetime(readonly=True)
+    cancel_date = fields.Datetime(
+        string="No longer applicable since",
+        readonly=True,
+        help="Set when the ticket changed so that the deadline's policy no longer "
+        "matches (e.g. a complaint downgraded from major to general). The deadline "
+        "is kept: not applicable, or missed if it was already overdue.",
+    )
+    cancel_reason = fields.Text(string="Why no longer applicable", readonly=True)
     state = fields.Selection(
         selection=STATES,
         compute="_compute_state",
@@ -69,11 +86,18 @@ class CsTicketDeadline(models.Model):
         related="ticket_id.request_kind", store=True, precompute=True
     )
 
-    @api.depends("due_date", "at_risk_date", "met_date")
+    @api.depends("due_date", "at_risk_date", "met_date", "cancel_date")
     def _compute_state(self):
         now = fields.Datetime.now()
         for deadline in self:
-            if deadline.met_date:
+            if deadline.cancel_date and not deadline.met_date:
+                # an overdue deadline stays a breach; otherwise it no longer applies
+                deadline.state = (
+                    "missed"
+                    if deadline.due_date and deadline.due_date < deadline.cancel_date
+                    else "cancelled"
+                )
+            elif deadline.met_date:
                 deadline.state = (
                     "met" if deadline.met_date <= deadline.due_date else "missed"
                 )
@@ -128,54 +152,69 @@ class CsTicketDeadline(models.Model):
         self.env.invalidate_all()
         return len(ticket_ids)
 
+    _ESCALATION_WHERE = """
+          FROM cs_ticket_deadline d
+          JOIN helpdesk_ticket t ON t.id = d.ticket_id
+          JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+         WHERE d.state = 'overdue' AND d.met_date IS NULL
+           AND d.escalation_level < %(level)s
+           AND d.due_date <= %(now)s - make_interval(secs => %(delay)s)
+           AND t.active AND t.cs_regulated AND NOT COALESCE(s.closed, FALSE)
+           AND (%(company)s IS NULL OR d.company_id = %(company)s)
+    """
+
     @api.model
     def _cron_escalate(self, batch_size=1000, auto_commit=None):
         """Take overdue deadlines up the escalation ladder, one level at a time and
-        each level once per deadline. Batched with SKIP LOCKED so that two cron
-        workers can run it at once; commits after every batch."""
-        if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
+        each level once per deadline, on customer-service tickets.
+
+        Batches are locked with SKIP LOCKED so that two cron workers can run it at
+        once. As a scheduled job it uses Odoo 18's progress API: one batch of at most
+        ``batch_size`` steps per call, reported with ``ir.cron._notify_progress``;
+        the cron runner commits after each call and calls again while steps remain.
+        Called directly (shell, tests) it escalates every batch in the caller's
+        transaction. ``auto_commit`` is accepted for compatibility and ignored: this
+        method never commits."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         self._cs_refresh_states()
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         # sudo: a scheduled job; the levels are configuration
         levels = self.env["cs.escalation.level"].sudo().search([("level", ">", 0)])
         total = 0
         now = fields.Datetime.now()
         for level in levels:
-            while True:
+            while not (in_cron and total >= batch_size):
+                limit = batch_size - total if in_cron else batch_size
                 self.env.cr.execute(
-                    """
-                    SELECT d.id
-                      FROM cs_ticket_deadline d
-                      JOIN helpdesk_ticket t ON t.id = d.ticket_id
-                      JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
-                     WHERE d.state = 'overdue' AND d.met_date IS NULL
-                       AND d.escalation_level < %(level)s
-                       AND d.due_date <= %(now)s - make_interval(secs => %(delay)s)
-                       AND t.active AND NOT COALESCE(s.closed, FALSE)
-                       AND (%(company)s IS NULL OR d.company_id = %(company)s)
-                     ORDER BY d.id
-                     LIMIT %(limit)s
-                       FOR UPDATE OF d SKIP LOCKED
-                    """,
-                    {
-                        "level": level.level,
-                        "now": now,
-                        "delay": level.delay_hours * 3600.0,
-                        "company": level.company_id.id or None,
-                        "limit": batch_size,
-                    },
+                    "SELECT d.id"
+                    + self._ESCALATION_WHERE
+                    + " ORDER BY d.id LIMIT %(limit)s FOR UPDATE OF d SKIP LOCKED",
+                    dict(self._cs_escalation_params(level, now), limit=limit),
                 )
                 ids = [r[0] for r in self.env.cr.fetchall()]
                 if not ids:
                     break
                 self.browse(ids)._cs_escalate_to(level)
                 total += len(ids)
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        if in_cron:
+            remaining = 0
+            for level in levels:
+                self.env.cr.execute(
+                    "SELECT count(*)" + self._ESCALATION_WHERE,
+                    self._cs_escalation_params(level, now),
+                )
+                remaining += self.env.cr.fetchone()[0]
+            self.env["ir.cron"]._notify_progress(done=total, remaining=remaining)
         _logger.info("cs_center escalation: %s deadline steps escalated", total)
         return total
+
+    @api.model
+    def _cs_escalation_params(self, level, now):
+        return {
+            "level": level.level,
+            "now": now,
+            "delay": level.delay_hours * 3600.0,
+            "company": level.company_id.id or None,
+        }
 
     def _cs_escalate_to(self, level):
         """Escalate these (locked) deadlines to ``level``: one activity for the

@@ -6,6 +6,10 @@ class CsTicketRound(models.Model):
     outcome and the ticket is reopened (R5)."""
 
     _name = "cs.ticket.round"
+    _inherit = ["cs.workflow.mixin"]
+    # history: created by the ticket's actions only, never changed nor deleted
+    _cs_no_client_create = True
+    _cs_unlink_states = ()
     _description = "Closed round of a ticket"
     _order = "ticket_id, round"
     _rec_name = "ticket_id"

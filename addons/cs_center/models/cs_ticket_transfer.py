@@ -5,6 +5,10 @@ class CsTicketTransfer(models.Model):
     """A hand-off (协办) of a ticket: the handler changes, the first owner does not."""
 
     _name = "cs.ticket.transfer"
+    _inherit = ["cs.workflow.mixin"]
+    # history: created by the ticket's actions only, never changed nor deleted
+    _cs_no_client_create = True
+    _cs_unlink_states = ()
     _description = "Ticket transfer"
     _order = "date desc, id desc"
     _rec_name = "ticket_id"

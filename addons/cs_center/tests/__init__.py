@@ -14,3 +14,5 @@ from . import test_resolution_security
 from . import test_resolution_review
 from . import test_resolution_concurrency
 from . import test_escalation_concurrency
+from . import test_ticket_workflow
+from . import test_regulated

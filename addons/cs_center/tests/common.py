@@ -48,16 +48,22 @@ class CsCenterCommon(BaseCommon):
         cls.team_a = cls.env["helpdesk.ticket.team"].create(
             {
                 "name": "Team A",
+                "cs_regulated": True,
                 "user_ids": [(6, 0, (cls.agent1 | cls.agent2 | cls.supervisor).ids)],
                 "user_id": cls.supervisor.id,
             }
         )
         cls.team_b = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Team B", "user_ids": [(6, 0, cls.agent_b.ids)]}
+            {
+                "name": "Team B",
+                "cs_regulated": True,
+                "user_ids": [(6, 0, cls.agent_b.ids)],
+            }
         )
         cls.team_other_co = cls.env["helpdesk.ticket.team"].create(
             {
                 "name": "Other company team",
+                "cs_regulated": True,
                 "company_id": cls.company2.id,
                 "user_ids": [(6, 0, cls.agent_other_co.ids)],
             }

@@ -179,15 +179,20 @@ class TestDeadlines(CsCenterCommon):
         )
         with freeze_time(MONDAY_9H + timedelta(hours=1)):
             ticket.with_user(self.agent1).severity = "major"
-        targets = set(ticket.deadline_ids.mapped("target_type"))
+        applicable = ticket.deadline_ids.filtered(lambda d: d.state != "cancelled")
+        targets = set(applicable.mapped("target_type"))
         self.assertEqual(targets, {"resolution", "report", "closure"})
+        # the general feedback deadline is kept, as not applicable (case 6)
+        self.assertEqual(self._deadline(ticket, "feedback").state, "cancelled")
         # counted from acceptance, not from the change
         self.assertEqual(
             self._deadline(ticket, "resolution").due_date,
             MONDAY_9H + timedelta(hours=48),
         )
-        ticket.with_user(self.agent1).request_kind = "consultation"
-        self.assertFalse(ticket.deadline_ids)
+        with freeze_time(MONDAY_9H + timedelta(hours=2)):
+            ticket.with_user(self.agent1).request_kind = "consultation"
+        self.assertEqual(set(ticket.deadline_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(ticket.next_due_date)
 
     def test_policy_is_data(self):
         policy = self.env.ref("cs_center.cs_deadline_policy_feedback_general")

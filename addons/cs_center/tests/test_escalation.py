@@ -127,3 +127,34 @@ class TestEscalation(CsCenterCommon):
             ),
             {1},
         )
+
+    def test_cron_progress_api_one_batch_per_call(self):
+        """As a scheduled job: one batch per call, reported with ir.cron's progress
+        API (the runner commits and calls again while steps remain)."""
+        with freeze_time(T0):
+            self.Ticket.with_user(self.agent1).create(
+                [
+                    self._ticket_vals(
+                        request_kind="complaint",
+                        complaint_class="quality",
+                        severity="general",
+                    )
+                    for _i in range(4)
+                ]
+            )
+        cron = self.env.ref("cs_center.ir_cron_cs_escalate")
+        Deadline = self.env["cs.ticket.deadline"]
+        done = []
+        with freeze_time(T0 + timedelta(hours=25)):
+            for _call in range(4):
+                progress = self.env["ir.cron.progress"].create(
+                    {"cron_id": cron.id, "done": 0, "remaining": 0}
+                )
+                Deadline.with_context(ir_cron_progress_id=progress.id)._cron_escalate(
+                    batch_size=2
+                )
+                done.append((progress.done, progress.remaining))
+                if not progress.remaining:
+                    break
+        # 5 overdue feedback deadlines at level 1: 2 + 2 + 1
+        self.assertEqual(done, [(2, 3), (2, 1), (1, 0)])

@@ -19,7 +19,9 @@ class TestEscalationTwoWorkers(TransactionCase):
         try:
             with closing(db.cursor()) as cr_setup:
                 env = self._env(cr_setup)
-                team = env["helpdesk.ticket.team"].create({"name": "Concurrency"})
+                team = env["helpdesk.ticket.team"].create(
+                    {"name": "Concurrency", "cs_regulated": True}
+                )
                 tickets = env["helpdesk.ticket"].create(
                     [
                         {

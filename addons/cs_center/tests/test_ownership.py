@@ -10,11 +10,11 @@ class TestOwnership(CsCenterCommon):
         ticket = self._complaint(user=self.agent1)
         self.assertEqual(ticket.first_owner_id, self.agent1)
 
-    def test_first_owner_given_at_creation_is_ignored(self):
-        ticket = self.Ticket.with_user(self.agent1).create(
-            self._ticket_vals(first_owner_id=self.agent2.id)
-        )
-        self.assertEqual(ticket.first_owner_id, self.agent1)
+    def test_first_owner_given_at_creation_is_refused(self):
+        with self.assertRaisesMsg(AccessError, "First owner"):
+            self.Ticket.with_user(self.agent1).create(
+                self._ticket_vals(first_owner_id=self.agent2.id)
+            )
 
     def test_email_ticket_owner_is_first_assigned_agent(self):
         # the mail gateway creates tickets as superuser
@@ -30,7 +30,7 @@ class TestOwnership(CsCenterCommon):
     def test_owner_not_writable_by_handler_or_other_agent(self):
         ticket = self._complaint(user=self.agent1, user_id=self.agent2.id)
         for user in (self.agent2, self.agent1, self.supervisor, self.manager):
-            with self.assertRaisesMsg(AccessError, "first_owner_id"):
+            with self.assertRaisesMsg(AccessError, "First owner"):
                 ticket.with_user(user).write({"first_owner_id": self.agent2.id})
         # not even with the workflow's context key, which RPC callers can pass
         with self.assertRaises(AccessError):

@@ -41,7 +41,7 @@ class TestPortalConfirmation(HttpCase, CsCenterCommon):
         page = self.url_open(f"/my/ticket/{self.ticket.id}")
         self.assertEqual(page.status_code, 200)
         response = self._close("cs_portal")
-        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.status_code, 302)
         self.assertEqual(self.ticket.satisfaction_confirm_method, "portal")
         self.assertEqual(self.ticket.satisfaction_confirm_user_id, self.portal_user)
         # not closed before the first owner signs off; the owner is asked to
@@ -64,6 +64,22 @@ class TestPortalConfirmation(HttpCase, CsCenterCommon):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(self.ticket.satisfaction_confirm_date)
         self.assertFalse(self.ticket.closed)
+
+    def test_non_cs_ticket_closes_from_portal_as_in_helpdesk(self):
+        """Case 9: a ticket of another team closes at once, as with helpdesk_mgmt,
+        but still through POST and only for a customer who can see it."""
+        team_it = self.env["helpdesk.ticket.team"].create({"name": "IT"})
+        self.ticket = self.Ticket.create(
+            self._ticket_vals(team_id=team_it.id, stage_id=self.stage_progress.id)
+        )
+        self.assertFalse(self.ticket.cs_regulated)
+        response = self._close("cs_portal_other")
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.ticket.closed)
+        response = self._close("cs_portal")
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(self.ticket.closed)
+        self.assertFalse(self.ticket.satisfaction_confirm_date)
 
     def test_get_refused(self):
         self.authenticate("cs_portal", "cs_portal")

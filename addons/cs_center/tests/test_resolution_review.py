@@ -10,9 +10,11 @@ from .common_resolution import CsResolutionCommon
 class TestMonthlyReview(CsResolutionCommon):
     def test_monthly_review_idempotent(self):
         ticket = self._complaint()
-        ticket.sudo().write({"closed_date": datetime(2026, 10, 15, 8, 0)})
+        ticket.sudo()._cs_workflow_write({"closed_date": datetime(2026, 10, 15, 8, 0)})
         open_ticket = self._complaint()
-        open_ticket.sudo().write({"closed_date": datetime(2026, 11, 2, 8, 0)})
+        open_ticket.sudo()._cs_workflow_write(
+            {"closed_date": datetime(2026, 11, 2, 8, 0)}
+        )
         Review = self.env["cs.complaint.review"]
         reviews = Review._cron_create_monthly_reviews(today=date(2026, 11, 1))
         review = reviews.filtered(lambda r: r.company_id == self.company)
