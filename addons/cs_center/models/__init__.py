@@ -8,13 +8,3 @@ from . import cs_ticket_deadline
 from . import cs_ticket_transfer
 from . import cs_ticket_round
 from . import helpdesk_ticket
-from . import tier_definition
-from . import tier_review
-from . import tier_validation
-from . import res_company_resolution
-from . import cs_resolution
-from . import cs_responsibility
-from . import cs_offsite_request
-from . import account_move
-from . import stock_picking
-from . import helpdesk_ticket_resolution

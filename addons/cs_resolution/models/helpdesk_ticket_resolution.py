@@ -84,7 +84,7 @@ class HelpdeskTicket(models.Model):
     def action_view_resolutions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "cs_center.cs_resolution_action"
+            "cs_resolution.cs_resolution_action"
         )
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {"default_ticket_id": self.id}
