@@ -60,9 +60,8 @@ class AccountMove(models.Model):
     def _cs_check_can_post(self):
         """R14–R15: only accounting users post, only for an approved proposal, and a
         return-related credit note waits for the goods unless finance overrides."""
-        if not (
-            self.env.su or self.env.user.has_group("account.group_account_invoice")
-        ):
+        # the user's groups, not env.su: a controller's sudo() opens nothing
+        if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(
                 self.env._("Only accounting users can post complaint credit notes.")
             )

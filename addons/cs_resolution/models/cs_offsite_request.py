@@ -70,6 +70,15 @@ class CsOffsiteRequest(models.Model):
     approved_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     approved_date = fields.Datetime(readonly=True)
     done_date = fields.Date(string="Visited on", readonly=True)
+    can_decide = fields.Boolean(compute="_compute_can_decide")
+
+    @api.depends("state", "approver_id")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        for rec in self:
+            rec.can_decide = (
+                rec.state == "submitted" and rec.approver_id == self.env.user
+            )
 
     @api.depends("ticket_id", "destination")
     def _compute_name(self):

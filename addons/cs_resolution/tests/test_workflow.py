@@ -361,3 +361,43 @@ class TestTierGuardScope(TransactionCase):
             Review.sudo().create(
                 {"model": "cs.resolution", "res_id": 1, "status": "approved"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationHook(TransactionCase):
+    def test_pre_init_hook_takes_records_over_from_cs_center(self):
+        """A database where cs_center held the resolution half keeps its groups
+        (same ids, same users) and models: the hook changes their owner."""
+        from ..hooks import pre_init_hook  # noqa: PLC0415
+
+        group = self.env.ref("cs_resolution.group_cs_gm")
+        names = [
+            "group_cs_gm",
+            "model_cs_resolution",
+            "field_cs_resolution__amount_company",
+            "field_helpdesk_ticket__service_cost",
+            "access_cs_resolution_agent",
+            "cs_resolution_rule_agent",
+            "ir_cron_cs_monthly_review",
+        ]
+        self.env.cr.execute(
+            "UPDATE ir_model_data SET module = 'cs_center' "
+            "WHERE module = 'cs_resolution' AND name = ANY(%s)",
+            [names],
+        )
+        self.assertEqual(self.env.cr.rowcount, len(names))
+        pre_init_hook(self.env)
+        self.env.cr.execute(
+            "SELECT name FROM ir_model_data WHERE module = 'cs_resolution' "
+            "AND name = ANY(%s)",
+            [names],
+        )
+        self.assertEqual({r[0] for r in self.env.cr.fetchall()}, set(names))
+        self.env.registry.clear_cache()
+        self.assertEqual(self.env.ref("cs_resolution.group_cs_gm"), group)
+        # a fresh database (nothing of cs_center's to take over) is left alone
+        self.env.cr.execute(
+            "SELECT count(*) FROM ir_model_data WHERE module = 'cs_center' "
+            "AND name = 'group_cs_agent'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
