@@ -2,6 +2,7 @@ from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
+from .account_move import cs_link_step
 from .cs_resolution import CREDIT_TYPES, RETURN_TYPES
 
 
@@ -98,37 +99,39 @@ class CsResolution(models.Model):
             )
             reversal.refund_moves()
             refund = reversal.new_move_ids
-            refund.with_context(cs_resolution_credit=True).write(
-                {
-                    "invoice_line_ids": [Command.clear()]
-                    + [Command.create(v) for v in self._prepare_credit_line_vals()],
-                    "cs_resolution_id": self.id,
-                    "cs_ticket_id": self.ticket_id.id,
-                }
-            )
-        else:
-            # sudo: see above; a draft built from the approved lines only
-            refund = (
-                self.env["account.move"]
-                .sudo()
-                .with_company(self.company_id)
-                .with_context(cs_resolution_credit=True)
-                .create(
+            with cs_link_step(self.env, "account.move"):
+                refund.write(
                     {
-                        "move_type": "out_refund",
-                        "partner_id": self.partner_id.commercial_partner_id.id,
-                        "currency_id": self.currency_id.id,
-                        "company_id": self.company_id.id,
-                        "ref": self.name,
-                        "invoice_date": fields.Date.context_today(self),
+                        "invoice_line_ids": [Command.clear()]
+                        + [Command.create(v) for v in self._prepare_credit_line_vals()],
                         "cs_resolution_id": self.id,
                         "cs_ticket_id": self.ticket_id.id,
-                        "invoice_line_ids": [
-                            Command.create(v) for v in self._prepare_credit_line_vals()
-                        ],
                     }
                 )
-            )
+        else:
+            # sudo: see above; a draft built from the approved lines only
+            with cs_link_step(self.env, "account.move"):
+                refund = (
+                    self.env["account.move"]
+                    .sudo()
+                    .with_company(self.company_id)
+                    .create(
+                        {
+                            "move_type": "out_refund",
+                            "partner_id": self.partner_id.commercial_partner_id.id,
+                            "currency_id": self.currency_id.id,
+                            "company_id": self.company_id.id,
+                            "ref": self.name,
+                            "invoice_date": fields.Date.context_today(self),
+                            "cs_resolution_id": self.id,
+                            "cs_ticket_id": self.ticket_id.id,
+                            "invoice_line_ids": [
+                                Command.create(v)
+                                for v in self._prepare_credit_line_vals()
+                            ],
+                        }
+                    )
+                )
         self._cs_check_credit_limit()
         self._cs_refresh_reconciliation()
         self._cs_log(
@@ -247,8 +250,11 @@ class CsResolution(models.Model):
                     delivery=delivery.display_name,
                 )
             )
-        picking = wizard.with_context(cs_resolution_id=self.id)._create_return()
-        picking.write({"cs_resolution_id": self.id, "cs_ticket_id": self.ticket_id.id})
+        picking = wizard._create_return()
+        with cs_link_step(self.env, "stock.picking"):
+            picking.write(
+                {"cs_resolution_id": self.id, "cs_ticket_id": self.ticket_id.id}
+            )
         picking._cs_check_return_quantities()
         self._cs_refresh_reconciliation()
         self._cs_log(

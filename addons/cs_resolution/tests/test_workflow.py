@@ -227,6 +227,29 @@ class TestResolutionWorkflow(CsResolutionCommon):
         self.assertEqual(proposal.penalty_amount, 80.0)
         self.assertEqual(proposal.approved_amount, 300.0)
 
+    def test_document_links_set_by_the_workflow_only(self):
+        """cs_resolution_id / cs_ticket_id of credit notes and returns are
+        read-only for accounting and warehouse users too (not only in the UI)."""
+        proposal = self._approve(
+            self._proposal(lines=[(self.product, 2.0, 50.0)], rtype="return")
+        )
+        proposal.with_user(self.agent1).action_create_credit_note()
+        proposal.with_user(self.agent1).action_create_return()
+        refund = proposal.credit_note_ids
+        picking = proposal.return_picking_ids
+        other = self._approve(self._proposal(amount=10.0))
+        with self.assertRaisesMsg(AccessError, "resolution workflow only"):
+            refund.with_user(self.accountant).write({"cs_resolution_id": other.id})
+        with self.assertRaisesMsg(AccessError, "resolution workflow only"):
+            self.invoice.with_user(self.accountant).write(
+                {"cs_resolution_id": other.id}
+            )
+        with self.assertRaisesMsg(AccessError, "resolution workflow only"):
+            picking.with_user(self.stock_user).write({"cs_resolution_id": False})
+        self.assertEqual(refund.cs_resolution_id, proposal)
+        self.assertEqual(picking.cs_resolution_id, proposal)
+        self.assertEqual(picking.cs_ticket_id, proposal.ticket_id)
+
     # ------------------------------------------------------------------ other models
     def test_offsite_request_workflow_fields(self):
         manager_employee = self.env["hr.employee"].create(
