@@ -11,7 +11,7 @@
     "maintainers": ["cs-center"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["cs_center"],
+    "depends": ["cs_center", "cs_resolution"],
     "data": [
         "security/cs_archive_security.xml",
         "security/ir.model.access.csv",

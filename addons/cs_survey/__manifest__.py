@@ -11,7 +11,7 @@
     "maintainers": ["cs-center"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["cs_center", "survey", "hr", "hr_appraisal_oca"],
+    "depends": ["cs_center", "cs_resolution", "survey", "hr", "hr_appraisal_oca"],
     "data": [
         "security/cs_survey_security.xml",
         "security/ir.model.access.csv",

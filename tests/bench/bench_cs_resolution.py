@@ -1,4 +1,4 @@
-"""Benchmark of cs_center II, complaint resolution (prints numbers; not a test).
+"""Benchmark of cs_resolution, complaint resolution (prints numbers; not a test).
 
 1. Approval: SQL queries and time to submit one resolution proposal and have it fully
    approved by its tier's reviewer (after one warm-up proposal), for each tier.
@@ -35,7 +35,7 @@ def create_db(db):
             "-d",
             db,
             "-i",
-            "cs_center",
+            "cs_resolution",
             "--without-demo=all",
             "--stop-after-init",
             "--log-level=warn",
@@ -68,9 +68,12 @@ def new_user(env, login, group):
 def bench_approval(env):
     agent = new_user(env, "bench_res_agent", "cs_center.group_cs_agent")
     reviewers = {
-        "sales dept manager (500)": (500.0, "cs_center.group_cs_sales_dept_manager"),
-        "deputy GM (2000)": (2000.0, "cs_center.group_cs_deputy_gm"),
-        "general manager (8000)": (8000.0, "cs_center.group_cs_gm"),
+        "sales dept manager (500)": (
+            500.0,
+            "cs_resolution.group_cs_sales_dept_manager",
+        ),
+        "deputy GM (2000)": (2000.0, "cs_resolution.group_cs_deputy_gm"),
+        "general manager (8000)": (8000.0, "cs_resolution.group_cs_gm"),
     }
     team = env["helpdesk.ticket.team"].create(
         {"name": "Bench resolution", "user_ids": [Command.set(agent.ids)]}

@@ -2,7 +2,7 @@ import json
 
 from odoo.tests import tagged
 
-from odoo.addons.cs_center.tests.common_resolution import CsResolutionCommon
+from odoo.addons.cs_resolution.tests.common_resolution import CsResolutionCommon
 
 
 @tagged("post_install", "-at_install")

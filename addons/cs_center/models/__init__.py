@@ -11,13 +11,3 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_intake
 from . import helpdesk_ticket_workflow
 from . import helpdesk_ticket_clock
-from . import tier_definition
-from . import tier_review
-from . import tier_validation
-from . import res_company_resolution
-from . import cs_resolution
-from . import cs_responsibility
-from . import cs_offsite_request
-from . import account_move
-from . import stock_picking
-from . import helpdesk_ticket_resolution

@@ -7,12 +7,6 @@ from . import test_security
 from . import test_portal
 from . import test_tour
 from . import test_i18n
-from . import test_tier
-from . import test_resolution
-from . import test_resolution_accounting
-from . import test_resolution_security
-from . import test_resolution_review
-from . import test_resolution_concurrency
 from . import test_escalation_concurrency
 from . import test_ticket_workflow
 from . import test_regulated

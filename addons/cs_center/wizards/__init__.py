@@ -3,6 +3,3 @@ from . import cs_owner_redesignate_wizard
 from . import cs_satisfaction_confirm_wizard
 from . import cs_force_close_wizard
 from . import cs_ticket_reopen_wizard
-from . import cs_resolution_notify_wizard
-from . import cs_reconcile_override_wizard
-from . import cs_tier_comment_wizard

@@ -183,10 +183,8 @@ class TestAppraisal(CsSurveyCommon):
         resolution = self.env["cs.resolution"].create(
             {"ticket_id": ticket.id, "currency_id": self.company.currency_id.id}
         )
-        self.env.cr.execute(
-            "UPDATE cs_resolution SET state = 'approved' WHERE id = %s", [resolution.id]
-        )
         department = self.env["hr.department"].create({"name": "Service"})
+        # penalty lines are decided before the approval (frozen with it)
         resp = self.env["cs.responsibility"].create(
             {
                 "resolution_id": resolution.id,
@@ -194,6 +192,10 @@ class TestAppraisal(CsSurveyCommon):
                 "employee_id": self.emp1.id,
                 "penalty_amount": 200.0,
             }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE cs_resolution SET state = 'approved' WHERE id = %s", [resolution.id]
         )
         self.env.cr.execute(
             "UPDATE cs_responsibility SET closed_date = %s WHERE id = %s",

@@ -1,93 +1,28 @@
 import logging
-import threading
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
-
-DISCIPLINARY_TYPES = [
-    ("none", "None"),
-    ("warning", "Warning"),
-    ("demerit", "Demerit"),
-    ("major_demerit", "Major demerit"),
-    ("dismissal", "Dismissal"),
-]
-
-
-class CsResponsibility(models.Model):
-    _name = "cs.responsibility"
-    _description = "Complaint responsibility line"
-    _order = "id desc"
-    _check_company_auto = True
-
-    resolution_id = fields.Many2one(
-        comodel_name="cs.resolution", required=True, ondelete="cascade", index=True
-    )
-    ticket_id = fields.Many2one(
-        related="resolution_id.ticket_id", store=True, index=True, precompute=True
-    )
-    company_id = fields.Many2one(
-        related="resolution_id.company_id", store=True, index=True, precompute=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    department_id = fields.Many2one(
-        comodel_name="hr.department", required=True, check_company=True
-    )
-    employee_id = fields.Many2one(comodel_name="hr.employee", check_company=True)
-    loss_amount = fields.Monetary(string="Loss")
-    penalty_amount = fields.Monetary(string="Penalty deduction")
-    disciplinary_type = fields.Selection(
-        selection=DISCIPLINARY_TYPES, default="none", required=True
-    )
-    note = fields.Text()
-    closed_date = fields.Datetime(related="ticket_id.closed_date", store=True)
-
-    @api.constrains("loss_amount", "penalty_amount")
-    def _check_amounts(self):
-        if self.filtered(lambda r: r.loss_amount < 0 or r.penalty_amount < 0):
-            raise ValidationError(
-                self.env._("Losses and penalty deductions cannot be negative.")
-            )
-
-    def _cs_check_resolution_editable(self, resolutions):
-        if self.env.su:
-            return
-        frozen = resolutions.filtered(lambda r: r.state in ("superseded", "cancel"))
-        if frozen:
-            raise ValidationError(
-                self.env._(
-                    "The responsibility of %(names)s is kept as history.",
-                    names=", ".join(frozen.mapped("display_name")),
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._cs_check_resolution_editable(
-            self.env["cs.resolution"].browse(
-                {v["resolution_id"] for v in vals_list if v.get("resolution_id")}
-            )
-        )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._cs_check_resolution_editable(self.resolution_id)
-        return super().write(vals)
-
-    def unlink(self):
-        self._cs_check_resolution_editable(self.resolution_id)
-        return super().unlink()
 
 
 class CsComplaintReview(models.Model):
     _name = "cs.complaint.review"
     _description = "Monthly review of closed complaints"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["cs.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period_start desc, id desc"
+
+    # created by the monthly job only; the CS manager writes the decisions and
+    # publishes (action); a published review is frozen; never deleted
+    _cs_state_field = "state"
+    _cs_workflow_fields = ("company_id",)
+    _cs_editable_fields = {"open": ("user_id", "decision")}
+    _cs_frozen_states = ("done",)
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
@@ -112,9 +47,12 @@ class CsComplaintReview(models.Model):
     state = fields.Selection(
         selection=[("open", "To review"), ("done", "Published")],
         default="open",
+        required=True,
+        readonly=True,
         tracking=True,
     )
     decision = fields.Html(string="Published decisions")
+    can_publish = fields.Boolean(compute="_compute_can_publish")
 
     _sql_constraints = [
         (
@@ -145,19 +83,34 @@ class CsComplaintReview(models.Model):
                 lambda r, rec=rec: r.ticket_id in rec.ticket_ids
             )
 
-    def action_publish(self):
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_publish(self):
+        manager = self.env.user.has_group("cs_center.group_cs_manager")
+        for rec in self:
+            rec.can_publish = manager and rec.state == "open"
+
+    def _ensure_can_publish(self):
+        if not self.env.user.has_group("cs_center.group_cs_manager"):
+            raise AccessError(
+                self.env._("Only a CS manager publishes the monthly review.")
+            )
         self.check_access("write")
-        self.write({"state": "done"})
+        if self.filtered(lambda r: r.state != "open"):
+            raise UserError(self.env._("This review is already published."))
+
+    def action_publish(self):
+        self._ensure_can_publish()
+        self._cs_workflow_write({"state": "done"})
         self.activity_ids.action_feedback(feedback=self.env._("Published"))
         return True
 
     @api.model
-    def _cron_create_monthly_reviews(self, today=None, auto_commit=None):
+    def _cron_create_monthly_reviews(self, today=None):
         """R17: on the 1st, the review of last month's closed complaints for the CS
         manager, due on the configured day (10th). Idempotent: one review per
-        company and month (INSERT ... ON CONFLICT), safe with two workers."""
-        if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
+        company and month (INSERT ... ON CONFLICT), safe with two workers; the
+        progress goes to ir.cron, which commits when the job returns."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
         start = date(today.year, today.month, 1) - relativedelta(months=1)
@@ -187,9 +140,11 @@ class CsComplaintReview(models.Model):
         ids = [r[0] for r in self.env.cr.fetchall()]
         reviews = self.browse(ids)
         if not reviews:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return reviews
         reviews.invalidate_model()
-        reviews._compute_name()
+        with reviews._cs_workflow_step():
+            reviews._compute_name()
         # closed complaints of the period, all companies at once
         self.env.cr.execute(
             """
@@ -218,7 +173,7 @@ class CsComplaintReview(models.Model):
                     lambda u, c=company: c in u.company_ids and u.id != 1
                 )[:1]
             )
-            review.user_id = user
+            review._cs_workflow_write({"user_id": user.id})
             if user:
                 review.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -226,7 +181,8 @@ class CsComplaintReview(models.Model):
                     summary=self.env._("Review last month's closed complaints"),
                     user_id=user.id,
                 )
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        _logger.info("cs_center: %s monthly complaint reviews created", len(reviews))
+        self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=0)
+        _logger.info(
+            "cs_resolution: %s monthly complaint reviews created", len(reviews)
+        )
         return reviews

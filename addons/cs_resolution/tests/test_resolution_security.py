@@ -16,7 +16,7 @@ class TestResolutionAccess(CsResolutionCommon):
 
     def _with_responsibility(self):
         proposal = self._proposal(amount=300.0)
-        self.env["cs.responsibility"].with_user(self.agent1).create(
+        self.env["cs.responsibility"].with_user(self.supervisor).create(
             {
                 "resolution_id": proposal.id,
                 "department_id": self.department.id,

@@ -1,6 +1,41 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
+
+from odoo.addons.cs_center.models.cs_workflow_mixin import _GRANTS
+
+# Links to the complaint: set by the resolution's own actions only (read-only is not
+# only a UI hint: an accountant or a warehouse user cannot re-link a document).
+LINK_FIELDS = {"cs_resolution_id", "cs_ticket_id"}
+
+
+@contextmanager
+def cs_link_step(env, *model_names):
+    """Grant of the workflow layer for the complaint links of ``model_names``."""
+    grants = env.cr.cache.setdefault(_GRANTS, {})
+    for name in model_names:
+        grants[name] = grants.get(name, 0) + 1
+    try:
+        yield
+    finally:
+        for name in model_names:
+            grants[name] -= 1
+
+
+def cs_check_links(records, vals_list):
+    env = records.env
+    if not env.registry.ready or env.cr.cache.get(_GRANTS, {}).get(records._name):
+        return
+    if any(LINK_FIELDS & vals.keys() for vals in vals_list):
+        raise AccessError(
+            env._(
+                "The complaint links of %(model)s are set by the resolution workflow "
+                "only.",
+                model=records._description,
+            )
+        )
 
 
 class AccountMove(models.Model):
@@ -23,6 +58,7 @@ class AccountMove(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        cs_check_links(self, vals_list)
         moves = super().create(vals_list)
         linked = moves.filtered("cs_resolution_id")
         if linked:
@@ -30,6 +66,7 @@ class AccountMove(models.Model):
         return moves
 
     def write(self, vals):
+        cs_check_links(self, [vals])
         before = self.cs_resolution_id
         res = super().write(vals)
         resolutions = before | self.cs_resolution_id
@@ -60,9 +97,8 @@ class AccountMove(models.Model):
     def _cs_check_can_post(self):
         """R14–R15: only accounting users post, only for an approved proposal, and a
         return-related credit note waits for the goods unless finance overrides."""
-        if not (
-            self.env.su or self.env.user.has_group("account.group_account_invoice")
-        ):
+        # the user's groups, not env.su: a controller's sudo() opens nothing
+        if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(
                 self.env._("Only accounting users can post complaint credit notes.")
             )

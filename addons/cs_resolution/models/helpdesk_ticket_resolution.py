@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .account_move import cs_link_step
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
@@ -84,7 +86,7 @@ class HelpdeskTicket(models.Model):
     def action_view_resolutions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "cs_center.cs_resolution_action"
+            "cs_resolution.cs_resolution_action"
         )
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {"default_ticket_id": self.id}
@@ -139,21 +141,22 @@ class HelpdeskTicket(models.Model):
         if product:
             line["product_id"] = product.id
         # sudo: CS users have no accounting rights; a draft for finance to post
-        invoice = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner_id.commercial_partner_id.id,
-                    "company_id": self.company_id.id,
-                    "ref": self.number or self.name,
-                    "cs_ticket_id": self.id,
-                    "invoice_line_ids": [Command.create(line)],
-                }
+        with cs_link_step(self.env, "account.move"):
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(self.company_id)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.partner_id.commercial_partner_id.id,
+                        "company_id": self.company_id.id,
+                        "ref": self.number or self.name,
+                        "cs_ticket_id": self.id,
+                        "invoice_line_ids": [Command.create(line)],
+                    }
+                )
             )
-        )
         self.message_post(
             body=self.env._(
                 "Service invoice created: %(invoice)s", invoice=invoice.display_name

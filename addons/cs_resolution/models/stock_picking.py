@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .account_move import cs_check_links
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -20,6 +22,15 @@ class StockPicking(models.Model):
         copy=False,
         index="btree_not_null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cs_check_links(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        cs_check_links(self, [vals])
+        return super().write(vals)
 
     def _cs_check_return_quantities(self, field="product_qty"):
         """Returns of a proposal never exceed its approved quantities (R15)."""

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common_resolution import CsResolutionCommon
@@ -77,14 +77,14 @@ class TestResolution(CsResolutionCommon):
         self.assertEqual(second.previous_id, first)
         self.assertEqual(second.state, "draft")
         self.assertEqual(second.amount_total, 300.0)
-        with self.assertRaisesMsg(UserError, "kept as history"):
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
             first.with_user(self.agent1).write({"facts": "rewritten"})
-        with self.assertRaisesMsg(UserError, "under approval or kept as history"):
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
             first.line_ids.with_user(self.agent1).write({"price_unit": 1.0})
-        with self.assertRaisesMsg(UserError, "under approval or kept as history"):
+        with self.assertRaisesMsg(AccessError, "cannot be deleted"):
             first.line_ids.with_user(self.agent1).unlink()
-        with self.assertRaisesMsg(ValidationError, "kept as history"):
-            self.env["cs.responsibility"].with_user(self.agent1).create(
+        with self.assertRaisesMsg(AccessError, "frozen with the proposal's decision"):
+            self.env["cs.responsibility"].with_user(self.supervisor).create(
                 {
                     "resolution_id": first.id,
                     "department_id": self.env["hr.department"]
@@ -92,7 +92,7 @@ class TestResolution(CsResolutionCommon):
                     .id,
                 }
             )
-        with self.assertRaisesMsg(UserError, "Only draft proposals can be deleted"):
+        with self.assertRaisesMsg(AccessError, "cannot be deleted"):
             first.with_user(self.manager).unlink()
         self.assertEqual(first.line_ids.price_unit, 300.0)
 

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import new_test_user
 
-from .common import CsCenterCommon
+from odoo.addons.cs_center.tests.common import CsCenterCommon
 
 
 class CsResolutionCommon(CsCenterCommon):
@@ -21,10 +21,10 @@ class CsResolutionCommon(CsCenterCommon):
                 company_ids=[(6, 0, cls.company.ids)],
             )
 
-        cls.sales_mgr = user("cs_sdm", "cs_center.group_cs_sales_dept_manager")
-        cls.deputy_gm = user("cs_dgm", "cs_center.group_cs_deputy_gm")
-        cls.deputy_gm2 = user("cs_dgm2", "cs_center.group_cs_deputy_gm")
-        cls.gm = user("cs_gm", "cs_center.group_cs_gm")
+        cls.sales_mgr = user("cs_sdm", "cs_resolution.group_cs_sales_dept_manager")
+        cls.deputy_gm = user("cs_dgm", "cs_resolution.group_cs_deputy_gm")
+        cls.deputy_gm2 = user("cs_dgm2", "cs_resolution.group_cs_deputy_gm")
+        cls.gm = user("cs_gm", "cs_resolution.group_cs_gm")
         cls.accountant = user("cs_acc", "account.group_account_invoice")
         cls.finance_mgr = user("cs_fin", "account.group_account_manager")
         cls.stock_user = user("cs_stock", "stock.group_stock_user")
@@ -142,9 +142,9 @@ class CsResolutionCommon(CsCenterCommon):
     def _approve(self, proposal):
         proposal.with_user(self.agent1).action_submit()
         reviewer = {
-            self.env.ref("cs_center.group_cs_sales_dept_manager"): self.sales_mgr,
-            self.env.ref("cs_center.group_cs_deputy_gm"): self.deputy_gm,
-            self.env.ref("cs_center.group_cs_gm"): self.gm,
+            self.env.ref("cs_resolution.group_cs_sales_dept_manager"): self.sales_mgr,
+            self.env.ref("cs_resolution.group_cs_deputy_gm"): self.deputy_gm,
+            self.env.ref("cs_resolution.group_cs_gm"): self.gm,
         }[proposal.review_ids.reviewer_group_id]
         proposal.with_user(reviewer).validate_tier()
         self.assertEqual(proposal.state, "approved")

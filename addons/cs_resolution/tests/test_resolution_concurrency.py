@@ -26,7 +26,7 @@ class TestConcurrentApproval(TransactionCase):
                 new_test_user(
                     env,
                     login=f"cs_conc_{name}_{tag}",
-                    groups="base.group_user,cs_center.group_cs_deputy_gm",
+                    groups="base.group_user,cs_resolution.group_cs_deputy_gm",
                 )
                 for name in ("a", "b")
             ]
@@ -70,9 +70,9 @@ class TestConcurrentApproval(TransactionCase):
     def _cleanup(self, ids):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["cs.resolution"].with_context(cs_resolution_write=True).browse(
-                ids["proposals"]
-            ).unlink()
+            proposals = env["cs.resolution"].browse(ids["proposals"])
+            with proposals._cs_workflow_step("tier.review"):
+                proposals.unlink()
             env["helpdesk.ticket"].browse(ids["ticket"]).unlink()
             users = env["res.users"].browse(ids["users"])
             partners = users.partner_id | env["res.partner"].browse(ids["partner"])

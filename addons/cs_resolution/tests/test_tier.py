@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common_resolution import CsResolutionCommon
@@ -14,9 +14,9 @@ class TestTierRouting(CsResolutionCommon):
         return proposal.review_ids.reviewer_group_id
 
     def test_boundaries_inclusive(self):
-        sdm = self.env.ref("cs_center.group_cs_sales_dept_manager")
-        dgm = self.env.ref("cs_center.group_cs_deputy_gm")
-        gm = self.env.ref("cs_center.group_cs_gm")
+        sdm = self.env.ref("cs_resolution.group_cs_sales_dept_manager")
+        dgm = self.env.ref("cs_resolution.group_cs_deputy_gm")
+        gm = self.env.ref("cs_resolution.group_cs_gm")
         for amount, group in [
             (999.99, sdm),
             (1000.0, sdm),
@@ -41,21 +41,22 @@ class TestTierRouting(CsResolutionCommon):
         self.assertAlmostEqual(proposal.amount_company, 6000.0, places=2)
         proposal.with_user(self.agent1).action_submit()
         self.assertEqual(
-            proposal.review_ids.reviewer_group_id, self.env.ref("cs_center.group_cs_gm")
+            proposal.review_ids.reviewer_group_id,
+            self.env.ref("cs_resolution.group_cs_gm"),
         )
 
     def test_thresholds_are_editable_data(self):
         definition = self.env.ref(
-            "cs_center.tier_definition_cs_resolution_sales_manager"
+            "cs_resolution.tier_definition_cs_resolution_sales_manager"
         )
         definition.definition_domain = "[('amount_company', '<=', 2000)]"
-        dgm_def = self.env.ref("cs_center.tier_definition_cs_resolution_deputy_gm")
+        dgm_def = self.env.ref("cs_resolution.tier_definition_cs_resolution_deputy_gm")
         dgm_def.definition_domain = (
             "[('amount_company', '>', 2000), ('amount_company', '<', 5000)]"
         )
         self.assertEqual(
             self._group_for(1500.0),
-            self.env.ref("cs_center.group_cs_sales_dept_manager"),
+            self.env.ref("cs_resolution.group_cs_sales_dept_manager"),
         )
 
 
@@ -82,7 +83,7 @@ class TestTierApproval(CsResolutionCommon):
         proposal.with_user(self.agent1).action_submit()
         proposal.with_user(self.sales_mgr).reject_tier()
         self.assertEqual(proposal.state, "rejected")
-        with self.assertRaisesMsg(UserError, "kept as history"):
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
             proposal.with_user(self.agent1).write({"facts": "changed"})
 
     def test_review_write_refused(self):
@@ -114,7 +115,7 @@ class TestTierApproval(CsResolutionCommon):
             proposal.with_user(self.deputy_gm).write(
                 {"review_ids": [(1, review.id, {"status": "approved"})]}
             )
-        with self.assertRaisesMsg(ValidationError, "not allowed to write"):
+        with self.assertRaises(AccessError):
             proposal.with_user(self.agent1).write(
                 {"review_ids": [(1, review.id, {"status": "approved"})]}
             )
@@ -129,42 +130,53 @@ class TestTierApproval(CsResolutionCommon):
 
     def test_state_write_refused(self):
         proposal = self._proposal(amount=200.0)
-        with self.assertRaisesMsg(AccessError, "resolution workflow only"):
+        with self.assertRaisesMsg(AccessError, "workflow's own actions"):
             proposal.with_user(self.agent1).write({"state": "approved"})
-        with self.assertRaisesMsg(AccessError, "resolution workflow only"):
+        with self.assertRaisesMsg(AccessError, "workflow's own actions"):
             proposal.with_user(self.manager).write({"approved_amount": 5})
 
     def test_no_edit_under_validation(self):
         proposal = self._proposal(amount=2000.0)
         proposal.with_user(self.agent1).action_submit()
-        with self.assertRaisesMsg(UserError, "under approval"):
+        with self.assertRaisesMsg(AccessError, "its lines cannot be changed"):
             proposal.line_ids.with_user(self.agent1).write({"quantity": 5})
-        with self.assertRaisesMsg(ValidationError, "not allowed to write"):
+        with self.assertRaisesMsg(AccessError, "cannot be changed in this state"):
             proposal.with_user(self.agent1).write({"resolution_type": "discount"})
         self.assertEqual(proposal.amount_total, 2000.0)
-
-    def test_amount_change_after_approval_resets(self):
-        proposal = self._approve(self._proposal(amount=800.0))
-        proposal.line_ids.with_user(self.agent1).write({"price_unit": 3000.0})
+        # the requester takes it back: draft again, reviews removed
+        proposal.with_user(self.agent1).restart_validation()
         self.assertEqual(proposal.state, "draft")
         self.assertFalse(proposal.review_ids)
-        self.assertEqual(proposal.approved_amount, 0.0)
-        proposal.with_user(self.agent1).action_submit()
-        self.assertEqual(
-            proposal.review_ids.reviewer_group_id,
-            self.env.ref("cs_center.group_cs_deputy_gm"),
-        )
 
-    def test_approved_other_fields_read_only(self):
+    def test_approved_amount_frozen(self):
+        """The approved amount is frozen at approval: lines and amounts of an
+        approved proposal cannot change (a new proposal supersedes it)."""
         proposal = self._approve(self._proposal(amount=800.0))
-        with self.assertRaisesMsg(UserError, "approved proposal is read-only"):
+        self.assertEqual(proposal.approved_amount, 800.0)
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
+            proposal.line_ids.with_user(self.agent1).write({"price_unit": 3000.0})
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
+            proposal.with_user(self.agent1).write(
+                {"line_ids": [(0, 0, {"name": "More", "price_unit": 10.0})]}
+            )
+        with self.assertRaisesMsg(AccessError, "its lines cannot be changed"):
+            self.env["cs.resolution.line"].with_user(self.agent1).create(
+                {"resolution_id": proposal.id, "name": "More", "price_unit": 10.0}
+            )
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
             proposal.with_user(self.agent1).write({"facts": "rewritten"})
-        # the message to the customer can be written until it is told
-        proposal.with_user(self.agent1).write({"customer_message": "We refund 800."})
-        proposal.with_user(self.agent1)._cs_notify_customer("phone", "We refund 800.")
-        with self.assertRaisesMsg(UserError, "already told to the customer"):
-            proposal.with_user(self.agent1).write({"customer_message": "Other"})
         self.assertEqual(proposal.state, "approved")
+        self.assertEqual(proposal.approved_amount, 800.0)
+        self.assertEqual(proposal.amount_total, 800.0)
+
+    def test_approved_message_told_once(self):
+        proposal = self._approve(
+            self._proposal(amount=800.0, customer_message="We refund 800.")
+        )
+        proposal.with_user(self.agent1)._cs_notify_customer("phone", "We refund 800.")
+        with self.assertRaisesMsg(AccessError, "can no longer be changed"):
+            proposal.with_user(self.agent1).write({"customer_message": "Other"})
+        self.assertEqual(proposal.customer_message, "We refund 800.")
 
     def test_comment_wizard_only_own_reviews(self):
         proposal = self._proposal(amount=2000.0)

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-PROTECTED = {"state", "approved_by_id", "approved_date", "done_date"}
-
 
 class CsOffsiteRequest(models.Model):
     """R18: off-site service needs a request approved by the department manager
@@ -10,9 +8,15 @@ class CsOffsiteRequest(models.Model):
 
     _name = "cs.offsite.request"
     _description = "Off-site service request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["cs.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # the requester edits a draft; submission, the department manager's decision
+    # and the visit are actions; a submitted request is frozen for clients
+    _cs_state_field = "state"
+    _cs_frozen_states = ("submitted", "approved", "refused", "done")
+    _cs_unlink_states = ("draft",)
 
     name = fields.Char(compute="_compute_name", store=True)
     ticket_id = fields.Many2one(
@@ -31,6 +35,7 @@ class CsOffsiteRequest(models.Model):
         string="Requested by",
         default=lambda self: self.env.user,
         required=True,
+        readonly=True,
     )
     department_id = fields.Many2one(
         comodel_name="hr.department", required=True, check_company=True
@@ -65,6 +70,15 @@ class CsOffsiteRequest(models.Model):
     approved_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     approved_date = fields.Datetime(readonly=True)
     done_date = fields.Date(string="Visited on", readonly=True)
+    can_decide = fields.Boolean(compute="_compute_can_decide")
+
+    @api.depends("state", "approver_id")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        for rec in self:
+            rec.can_decide = (
+                rec.state == "submitted" and rec.approver_id == self.env.user
+            )
 
     @api.depends("ticket_id", "destination")
     def _compute_name(self):
@@ -92,33 +106,20 @@ class CsOffsiteRequest(models.Model):
             raise ValidationError(self.env._("Costs cannot be negative."))
 
     def _cs_internal_write(self, vals):
-        # sudo: the actions below checked the caller (requester / department manager)
-        return self.sudo().with_context(cs_offsite_write=True).write(vals)
+        # sudo + grant: the actions below checked the caller (requester /
+        # department manager); the manager may not write the request otherwise
+        with self._cs_workflow_step():
+            return self.sudo().write(vals)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if PROTECTED & vals.keys():
-                    raise AccessError(
-                        self.env._("The state of a request follows its approval.")
-                    )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not (self.env.su and self.env.context.get("cs_offsite_write")):
-            if PROTECTED & vals.keys():
-                raise AccessError(
-                    self.env._("The state of a request follows its approval.")
-                )
-            if self.filtered(lambda r: r.state != "draft"):
-                raise UserError(
-                    self.env._("Only draft off-site requests can be changed.")
-                )
-        return super().write(vals)
+    def _ensure_can_submit(self):
+        if not self.env.user.has_group("cs_center.group_cs_agent"):
+            raise AccessError(
+                self.env._("Only customer-service users submit off-site requests.")
+            )
+        self.check_access("write")
 
     def action_submit(self):
-        self.check_access("write")
+        self._ensure_can_submit()
         for rec in self:
             if rec.state != "draft":
                 raise UserError(self.env._("Only draft requests can be submitted."))
@@ -169,7 +170,7 @@ class CsOffsiteRequest(models.Model):
 
     def action_done(self):
         """The visit took place: its costs become the ticket's service cost."""
-        self.check_access("write")
+        self._ensure_can_submit()
         for rec in self:
             if rec.state != "approved":
                 raise UserError(
