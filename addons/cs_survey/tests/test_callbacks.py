@@ -70,6 +70,19 @@ class TestCallbacks(CsSurveyCommon):
         Callback._cs_plan_key_customers(today=date(2026, 12, 1))
         self.assertEqual(len(self._callbacks(self.newcomer, "key_customer")), 2)
 
+    def test_daily_job_twice_plans_once_and_reports_progress(self):
+        self.newcomer.cs_segment = "key"
+        cron = self.env.ref("cs_survey.ir_cron_cs_plan_callbacks")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        Callback = self.Callback.with_context(ir_cron_progress_id=progress.id)
+        first = Callback._cron_plan_callbacks()
+        self.assertIn(self.newcomer, first.partner_id)
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        # a second run (or a second worker) plans nothing more
+        self.assertFalse(Callback._cron_plan_callbacks())
+        cron.method_direct_trigger()
+        self.assertEqual(len(self._callbacks(self.newcomer, "key_customer")), 1)
+
     def test_major_complaint_called_after_closing(self):
         ticket = self._closed_ticket(severity="major")
         callback = self._callbacks(self.customer, "major_complaint")
