@@ -37,6 +37,7 @@
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
         "views/cs_survey_menus.xml",
+        "wizard/cs_survey_rescore_views.xml",
     ],
     "demo": ["demo/cs_survey_demo.xml"],
 }

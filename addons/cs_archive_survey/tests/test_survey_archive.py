@@ -95,7 +95,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         inputs = self._closed_ticket().cs_survey_ids | (
             self._closed_ticket(partner_id=self.customer2.id).cs_survey_ids
         )
-        inputs.sudo().write({"state": "in_progress"})
+        inputs.sudo()._mark_in_progress()
         inputs._mark_done()
         entries = self._entries(inputs)
         self.assertEqual(len(entries), 2)
@@ -110,24 +110,25 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         inputs = self.env["survey.user_input"]
         for _i in range(count):
             user_input = self._closed_ticket().cs_survey_ids.sudo()
-            user_input.write(
-                {
-                    "state": "done",
-                    "user_input_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "question_id": self.q_overall.id,
-                                "answer_type": "suggestion",
-                                "suggested_answer_id": self._ref(
-                                    "survey_cs_q_overall_satisfied"
-                                ).id,
-                            },
-                        )
-                    ],
-                }
-            )
+            with self._cs_fixture():
+                user_input.write(
+                    {
+                        "state": "done",
+                        "user_input_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "question_id": self.q_overall.id,
+                                    "answer_type": "suggestion",
+                                    "suggested_answer_id": self._ref(
+                                        "survey_cs_q_overall_satisfied"
+                                    ).id,
+                                },
+                            )
+                        ],
+                    }
+                )
             inputs |= user_input
         inputs._cs_score()
         return inputs
@@ -163,7 +164,8 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         ticket = self._closed_ticket()
         user_input = ticket.cs_survey_ids.sudo()
         # completed without the hook (as before this addon was installed)
-        user_input.write({"state": "done"})
+        with self._cs_fixture():
+            user_input.write({"state": "done"})
         self.assertFalse(self._entries(user_input))
         self.assertEqual(self.env["survey.user_input"]._cs_archive_backfill(), 1)
         self.assertEqual(len(self._entries(user_input)), 1)
@@ -172,7 +174,8 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
     def test_completeness_job_archives_missing_answers(self):
         ticket = self._closed_ticket()
         user_input = ticket.cs_survey_ids.sudo()
-        user_input.write({"state": "done"})  # completed without the hook
+        with self._cs_fixture():
+            user_input.write({"state": "done"})  # completed without the hook
         cron = self.env.ref("cs_archive_survey.ir_cron_archive_missing_answers")
         cron.method_direct_trigger()
         self.assertEqual(len(self._entries(user_input)), 1)
@@ -182,7 +185,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
     def test_survey_without_ticket_archived_for_its_customer(self):
         # e.g. a campaign's survey: a customer, no ticket, no agent involved
         Input = self.env["survey.user_input"].sudo()
-        user_input = Input.create(
+        user_input = Input._cs_create_answers(
             Input._cs_prepare_vals(
                 self.survey, self.customer2, cs_company_id=self.company.id
             )

@@ -10,5 +10,6 @@ from . import cs_callback
 from . import cs_survey_campaign
 from . import cs_appraisal_kpi
 from . import cs_appraisal_period
+from . import cs_appraisal_score
 from . import hr_appraisal
 from . import cs_survey_demo

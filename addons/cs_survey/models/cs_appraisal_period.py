@@ -35,68 +35,19 @@ def utc_bounds(start, end, tz_name):
     return to_utc(start), to_utc(end + relativedelta(days=1))
 
 
-class FrozenWhenPublished(models.AbstractModel):
-    """Published appraisal data is frozen for everybody (HR reads the same
-    numbers): writes and deletions are refused, whatever the user."""
-
-    _name = "cs.appraisal.frozen.mixin"
-    _description = "Frozen once published"
-
-    def _cs_published(self):
-        raise NotImplementedError
-
-    def _cs_check_not_published(self):
-        published = self._cs_published()
-        if published:
-            raise UserError(
-                self.env._(
-                    "Published appraisal scores are frozen and cannot be changed or "
-                    "deleted; recompute the period to make a new version "
-                    "(%(records)s).",
-                    records=", ".join(published.mapped("display_name")),
-                )
-            )
-
-    def write(self, vals):
-        self._cs_check_not_published()
-        return super().write(vals)
-
-    def unlink(self):
-        self._cs_check_not_published()
-        return super().unlink()
-
-
-class ComputedLines(models.AbstractModel):
-    """Appraisal lines come from the aggregation only: never typed in."""
-
-    _name = "cs.appraisal.computed.mixin"
-    _inherit = ["cs.appraisal.frozen.mixin"]
-    _description = "Computed appraisal line"
-
-    def _cs_check_computing(self):
-        if not self.env.context.get("cs_period_internal"):
-            raise AccessError(
-                self.env._(
-                    "Appraisal scores are computed from the tickets and surveys; "
-                    "compute the period instead of editing them."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._cs_check_computing()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._cs_check_not_published()
-        self._cs_check_computing()
-        return super().write(vals)
-
-
 class CsAppraisalPeriod(models.Model):
     _name = "cs.appraisal.period"
     _description = "Appraisal scores of a period (one version)"
-    _inherit = ["cs.appraisal.frozen.mixin", "mail.thread"]
+    _inherit = ["cs.workflow.mixin", "mail.thread"]
+    # computed and published by a CS manager's actions only; a published
+    # version is frozen for everyone (HR, superuser included): recomputing makes
+    # a new version. A draft is created with its type and start, nothing else.
+    _cs_state_field = "state"
+    _cs_workflow_fields = ("score_ids", "team_line_ids")
+    _cs_client_fields = ("company_id", "period_type", "date_start")
+    _cs_editable_fields = {"draft": ()}
+    _cs_frozen_states = ("published",)
+    _cs_unlink_states = ("draft",)
     _order = "date_start desc, period_type, version desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -179,37 +130,6 @@ class CsAppraisalPeriod(models.Model):
                 )
             )
 
-    def _cs_published(self):
-        return self.filtered(lambda p: p.state == "published")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.context.get("cs_period_internal") and any(
-            vals.get("state", "draft") != "draft" for vals in vals_list
-        ):
-            raise AccessError(self.env._("A period is created as a draft."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.context.get("cs_period_internal"):
-            forbidden = {
-                "state",
-                "version",
-                "previous_id",
-                "computed_date",
-                "published_date",
-                "published_user_id",
-            } & vals.keys()
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "These period fields are set by computing and publishing "
-                        "only: %(fields)s",
-                        fields=", ".join(sorted(forbidden)),
-                    )
-                )
-        return super().write(vals)
-
     def _check_manager(self):
         if not self.env.user.has_group("cs_center.group_cs_manager"):
             raise AccessError(
@@ -235,8 +155,14 @@ class CsAppraisalPeriod(models.Model):
             order="version desc",
             limit=1,
         )
-        return period or self.create(
-            {"company_id": company.id, "period_type": period_type, "date_start": start}
+        return period or self._cs_workflow_create(
+            [
+                {
+                    "company_id": company.id,
+                    "period_type": period_type,
+                    "date_start": start,
+                }
+            ]
         )
 
     def action_compute(self):
@@ -257,14 +183,16 @@ class CsAppraisalPeriod(models.Model):
                 if latest.state == "draft":
                     period = latest
                 else:
-                    period = self.create(
-                        {
-                            "company_id": period.company_id.id,
-                            "period_type": period.period_type,
-                            "date_start": period.date_start,
-                            "version": latest.version + 1,
-                            "previous_id": latest.id,
-                        }
+                    period = self._cs_workflow_create(
+                        [
+                            {
+                                "company_id": period.company_id.id,
+                                "period_type": period.period_type,
+                                "date_start": period.date_start,
+                                "version": latest.version + 1,
+                                "previous_id": latest.id,
+                            }
+                        ]
                     )
             period._cs_compute()
             result |= period
@@ -288,7 +216,7 @@ class CsAppraisalPeriod(models.Model):
                     periods=", ".join(not_computed.mapped("name")),
                 )
             )
-        self.with_context(cs_period_internal=True).write(
+        self._cs_workflow_write(
             {
                 "state": "published",
                 "published_date": fields.Datetime.now(),
@@ -326,12 +254,12 @@ class CsAppraisalPeriod(models.Model):
         if self.state != "draft":
             raise UserError(self.env._("A published period cannot be recomputed."))
         vals_list, team_vals = self._cs_compute_vals()
-        internal = self.with_context(cs_period_internal=True)
-        internal.score_ids.unlink()
-        internal.team_line_ids.unlink()
-        internal.env["cs.appraisal.score"].create(vals_list)
-        internal.env["cs.appraisal.team"].create(team_vals)
-        self.with_context(cs_period_internal=True).computed_date = fields.Datetime.now()
+        with self._cs_workflow_step("cs.appraisal.score", "cs.appraisal.team"):
+            self.score_ids.unlink()
+            self.team_line_ids.unlink()
+            self.env["cs.appraisal.score"].create(vals_list)
+            self.env["cs.appraisal.team"].create(team_vals)
+            self.computed_date = fields.Datetime.now()
         return True
 
     def _cs_compute_vals(self):
@@ -584,107 +512,3 @@ class CsAppraisalPeriod(models.Model):
                 domain, [emp_field], ["__count", f"{amount_field}:sum"]
             )
         }
-
-
-class CsAppraisalScore(models.Model):
-    """One employee's KPIs in one version of a period."""
-
-    _name = "cs.appraisal.score"
-    _description = "Appraisal scores of an employee"
-    _inherit = ["cs.appraisal.computed.mixin"]
-    _order = "period_id desc, team_id, employee_id"
-    _rec_name = "employee_id"
-
-    period_id = fields.Many2one(
-        comodel_name="cs.appraisal.period",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-    )
-    company_id = fields.Many2one(related="period_id.company_id", store=True)
-    period_type = fields.Selection(related="period_id.period_type", store=True)
-    date_start = fields.Date(related="period_id.date_start", store=True)
-    date_end = fields.Date(related="period_id.date_end", store=True)
-    version = fields.Integer(related="period_id.version", store=True)
-    state = fields.Selection(related="period_id.state", store=True)
-    employee_id = fields.Many2one(
-        comodel_name="hr.employee", required=True, readonly=True, index=True
-    )
-    user_id = fields.Many2one(comodel_name="res.users", readonly=True, index=True)
-    team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", readonly=True)
-    satisfaction_score = fields.Float(readonly=True)
-    satisfaction_counted = fields.Integer(string="Counted answers", readonly=True)
-    satisfaction_answers = fields.Integer(string="Answers", readonly=True)
-    satisfaction_verdict = fields.Selection(selection=VERDICTS, readonly=True)
-    closure_met = fields.Integer(string="Complaints closed on time", readonly=True)
-    closure_total = fields.Integer(string="Complaints due", readonly=True)
-    closure_rate = fields.Float(string="Handled on time (%)", readonly=True)
-    closure_verdict = fields.Selection(selection=VERDICTS, readonly=True)
-    feedback_met = fields.Integer(string="Responses on time", readonly=True)
-    feedback_total = fields.Integer(string="Responses due", readonly=True)
-    feedback_rate = fields.Float(string="Response deadlines met (%)", readonly=True)
-    feedback_verdict = fields.Selection(selection=VERDICTS, readonly=True)
-    fcr_count = fields.Integer(string="Resolved at first contact", readonly=True)
-    fcr_total = fields.Integer(string="Tickets closed", readonly=True)
-    fcr_rate = fields.Float(
-        string="First-contact resolution (%)",
-        readonly=True,
-        help="Tickets closed in the period whose first owner is the employee, closed "
-        "in their first round (never reopened) and never transferred, over all the "
-        "tickets closed in the period with that first owner.",
-    )
-    fcr_verdict = fields.Selection(selection=VERDICTS, readonly=True)
-    complaints_owned = fields.Integer(readonly=True)
-    penalty_count = fields.Integer(string="Penalties", readonly=True)
-    penalty_amount = fields.Float(string="Penalty deductions", readonly=True)
-    weighted_total = fields.Float(readonly=True)
-    all_met = fields.Boolean(
-        string="All KPIs met", compute="_compute_all_met", store=True
-    )
-
-    @api.depends(
-        "satisfaction_verdict", "closure_verdict", "feedback_verdict", "fcr_verdict"
-    )
-    def _compute_all_met(self):
-        for line in self:
-            verdicts = {
-                line.satisfaction_verdict,
-                line.closure_verdict,
-                line.feedback_verdict,
-                line.fcr_verdict,
-            }
-            line.all_met = "not_met" not in verdicts
-
-    def _cs_published(self):
-        return self.filtered(lambda s: s.period_id.state == "published")
-
-
-class CsAppraisalTeam(models.Model):
-    """Staff turnover of a team in one version of a period."""
-
-    _name = "cs.appraisal.team"
-    _description = "Appraisal scores of a team"
-    _inherit = ["cs.appraisal.computed.mixin"]
-    _order = "period_id desc, team_id"
-    _rec_name = "team_id"
-
-    period_id = fields.Many2one(
-        comodel_name="cs.appraisal.period",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-    )
-    company_id = fields.Many2one(related="period_id.company_id", store=True)
-    state = fields.Selection(related="period_id.state", store=True)
-    team_id = fields.Many2one(
-        comodel_name="helpdesk.ticket.team", required=True, readonly=True
-    )
-    headcount = fields.Integer(readonly=True)
-    departures = fields.Integer(readonly=True)
-    turnover_rate = fields.Float(string="Turnover (%)", readonly=True)
-    turnover_verdict = fields.Selection(selection=VERDICTS, readonly=True)
-
-    def _cs_published(self):
-        return self.filtered(lambda s: s.period_id.state == "published")

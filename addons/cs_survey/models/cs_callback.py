@@ -65,7 +65,7 @@ class CsCallback(models.Model):
 
     _name = "cs.callback"
     _description = "Customer callback"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["cs.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state, due_date, id"
     _rec_name = "partner_id"
 
@@ -117,7 +117,10 @@ class CsCallback(models.Model):
         default=lambda self: self.env.company,
     )
 
-    _cs_workflow_fields = {
+    # planned by the jobs and the ticket workflow, recorded by action_done /
+    # action_cancel only; a recorded callback is history (archived by the bridge)
+    _cs_state_field = "state"
+    _cs_workflow_fields = (
         "state",
         "done_date",
         "done_user_id",
@@ -128,20 +131,10 @@ class CsCallback(models.Model):
         "ticket_id",
         "period_key",
         "company_id",
-    }
-
-    def write(self, vals):
-        if not (self.env.su and self.env.context.get("cs_callback_internal")):
-            forbidden = self._cs_workflow_fields & vals.keys()
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "These callback fields are set by the callback workflow "
-                        "only: %(fields)s",
-                        fields=", ".join(sorted(forbidden)),
-                    )
-                )
-        return super().write(vals)
+    )
+    _cs_frozen_states = ("done", "cancel")
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     _sql_constraints = [
         (
@@ -231,6 +224,9 @@ class CsCallback(models.Model):
             ["partner_id", "create_date", "company_id", "first_owner_id"]
         )
         where = "AND p.id = ANY(%(pids)s)" if partner_ids else ""
+        if "cs_regulated" in self.env["helpdesk.ticket"]._fields:
+            # only the tickets of customer-service teams are a "first service"
+            where += " AND t.cs_regulated"
         cr.execute(
             f"""
             SELECT DISTINCT ON (p.id) p.id, t.id, t.create_date, t.company_id,
@@ -357,8 +353,16 @@ class CsCallback(models.Model):
 
     @api.model
     def _cron_plan_callbacks(self):
-        self._cs_plan_new_customers()
-        self._cs_plan_key_customers()
+        """Daily job. Idempotent: a callback is planned once per customer, reason
+        and key (unique constraint, inserted with ON CONFLICT DO NOTHING), so a
+        second run, or two workers at once, plan nothing more. Reports its
+        progress with Odoo's ir.cron progress API (one step per kind)."""
+        steps = (self._cs_plan_new_customers, self._cs_plan_key_customers)
+        planned = self.browse()
+        for done, step in enumerate(steps, start=1):
+            planned |= step()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(steps) - done)
+        return planned
 
     @api.model
     def _cs_plan_confirmation(self, ticket, due_date=None):
@@ -422,7 +426,7 @@ class CsCallback(models.Model):
                 ticket._cs_confirm_satisfaction("phone", note)
                 vals["confirmed_ticket"] = True
             # sudo: state fields are read-only in the form; the caller was checked
-            callback.sudo().with_context(cs_callback_internal=True).write(vals)
+            callback.sudo()._cs_workflow_write(vals)
             callback.activity_ids.action_feedback(
                 feedback=escape(callback.comments or "")
             )
@@ -432,7 +436,10 @@ class CsCallback(models.Model):
         if not self.env.user.has_group("cs_center.group_cs_supervisor"):
             raise AccessError(self.env._("Only a supervisor can cancel a callback."))
         self.check_access("write")
+        not_todo = self.filtered(lambda c: c.state != "todo")
+        if not_todo:
+            raise UserError(self.env._("This callback is already recorded."))
         # sudo: state is read-only in the form; the caller was checked
-        self.sudo().with_context(cs_callback_internal=True).write({"state": "cancel"})
+        self.sudo()._cs_workflow_write({"state": "cancel"})
         self.activity_ids.unlink()
         return True

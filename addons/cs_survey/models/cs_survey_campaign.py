@@ -58,7 +58,7 @@ class CsSurveyCampaign(models.Model):
 
     _name = "cs.survey.campaign"
     _description = "Satisfaction survey campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["cs.workflow.mixin", "mail.thread"]
     _order = "date desc, id desc"
 
     name = fields.Char(required=True, translate=True)
@@ -129,19 +129,11 @@ class CsSurveyCampaign(models.Model):
 
     # ------------------------------------------------------------------ computes
 
-    _cs_workflow_fields = {"state"}
-
-    def write(self, vals):
-        if not (self.env.su and self.env.context.get("cs_campaign_internal")):
-            forbidden = self._cs_workflow_fields & vals.keys()
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "The campaign state is set by its actions only: %(fields)s",
-                        fields=", ".join(sorted(forbidden)),
-                    )
-                )
-        return super().write(vals)
+    _cs_state_field = "state"
+    _cs_workflow_fields = ("line_ids",)
+    # a sent campaign is the record of who was surveyed: frozen
+    _cs_frozen_states = ("sent",)
+    _cs_unlink_states = ("draft", "sampled")
 
     @api.depends("line_ids", "date", "company_id")
     def _compute_stats(self):
@@ -187,7 +179,6 @@ class CsSurveyCampaign(models.Model):
             domain.append(("cs_segment", "=", self.segment))
         if self.kind == "post_delivery":
             # sudo: only which customers bought in the year is read, not tickets
-            # sudo: only which customers bought in the year is read, not tickets
             tickets = (
                 self.env["helpdesk.ticket"]
                 .sudo()
@@ -206,7 +197,6 @@ class CsSurveyCampaign(models.Model):
 
     def _last_surveyed(self, partners):
         """{partner id: last date a satisfaction survey was sent to them}."""
-        # sudo: only the sending dates of satisfaction surveys are read
         # sudo: only the sending dates of satisfaction surveys are read
         rows = (
             self.env["survey.user_input"]
@@ -246,20 +236,20 @@ class CsSurveyCampaign(models.Model):
                         name=campaign.name,
                     )
                 )
-            campaign.line_ids.filtered(lambda line: not line.user_input_id).unlink()
-            picked = campaign._sample()
-            self.env["cs.survey.campaign.line"].create(
-                [
-                    {
-                        "campaign_id": campaign.id,
-                        "partner_id": partner.id,
-                        "segment": partner.cs_segment,
-                    }
-                    for partner in picked
-                ]
-            )
-            # sudo: state change of the action checked above
-            campaign.sudo().with_context(cs_campaign_internal=True).state = "sampled"
+            with campaign._cs_workflow_step("cs.survey.campaign.line"):
+                campaign.line_ids.filtered(lambda line: not line.user_input_id).unlink()
+                picked = campaign._sample()
+                self.env["cs.survey.campaign.line"].create(
+                    [
+                        {
+                            "campaign_id": campaign.id,
+                            "partner_id": partner.id,
+                            "segment": partner.cs_segment,
+                        }
+                        for partner in picked
+                    ]
+                )
+                campaign.state = "sampled"
         return True
 
     def _sample(self):
@@ -331,7 +321,7 @@ class CsSurveyCampaign(models.Model):
                         "Sample the customers of %(name)s first.", name=campaign.name
                     )
                 )
-            inputs = Input.create(
+            inputs = Input._cs_create_answers(
                 [
                     Input._cs_prepare_vals(
                         campaign.survey_id,
@@ -343,18 +333,24 @@ class CsSurveyCampaign(models.Model):
                 ]
             )
             by_partner = {i.partner_id.id: i.id for i in inputs}
-            for line in lines:
-                line.user_input_id = by_partner[line.partner_id.id]
+            with campaign._cs_workflow_step("cs.survey.campaign.line"):
+                for line in lines:
+                    line.user_input_id = by_partner[line.partner_id.id]
+                campaign.state = "sent"
             if campaign.send_email:
                 inputs._cs_send_invitations()
-            # sudo: state change of the action checked above
-            campaign.sudo().with_context(cs_campaign_internal=True).state = "sent"
         return True
 
 
 class CsSurveyCampaignLine(models.Model):
     _name = "cs.survey.campaign.line"
     _description = "Customer sampled in a campaign"
+    _inherit = ["cs.workflow.mixin"]
+    # the sample is drawn and sent by the campaign's actions only
+    _cs_parent_field = "campaign_id"
+    _cs_workflow_fields = ("campaign_id", "partner_id", "segment", "user_input_id")
+    _cs_no_client_create = True
+    _cs_unlink_states = ()
     _order = "campaign_id, id"
     _rec_name = "partner_id"
 

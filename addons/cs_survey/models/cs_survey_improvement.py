@@ -12,7 +12,7 @@ class CsSurveyImprovement(models.Model):
 
     _name = "cs.survey.improvement"
     _description = "Improvement after a low satisfaction result"
-    _inherit = ["mail.thread"]
+    _inherit = ["cs.workflow.mixin", "mail.thread"]
     _order = "state, deadline, id desc"
     _rec_name = "ticket_id"
 
@@ -46,7 +46,10 @@ class CsSurveyImprovement(models.Model):
     done_date = fields.Datetime(readonly=True)
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
 
-    _cs_workflow_fields = {
+    # created by the scorer, closed by action_done or by marking its activity
+    # done; the supervisor writes the plan while it is open
+    _cs_state_field = "state"
+    _cs_workflow_fields = (
         "state",
         "done_date",
         "ticket_id",
@@ -54,20 +57,11 @@ class CsSurveyImprovement(models.Model):
         "activity_id",
         "deadline",
         "reason",
-    }
-
-    def write(self, vals):
-        if not (self.env.su and self.env.context.get("cs_improvement_internal")):
-            forbidden = self._cs_workflow_fields & vals.keys()
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "These improvement fields are set by the follow-up workflow "
-                        "only: %(fields)s",
-                        fields=", ".join(sorted(forbidden)),
-                    )
-                )
-        return super().write(vals)
+        "user_id",
+    )
+    _cs_frozen_states = ("done",)
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     @api.model
     def _cs_create_for(self, user_inputs):
@@ -105,7 +99,7 @@ class CsSurveyImprovement(models.Model):
             )
         # sudo: created by the scorer for the customer's answer (the customer has
         # no access to improvements); the supervisor then follows it up
-        improvements = self.sudo().create(vals_list)
+        improvements = self.sudo()._cs_workflow_create(vals_list)
         for improvement in improvements:
             if not improvement.user_id:
                 continue
@@ -118,12 +112,10 @@ class CsSurveyImprovement(models.Model):
                 note=escape(improvement.reason),
                 user_id=improvement.user_id.id,
             )
-            improvement.with_context(
-                cs_improvement_internal=True
-            ).activity_id = activity
+            improvement._cs_workflow_write({"activity_id": activity.id})
         return improvements
 
-    def action_done(self):
+    def _cs_ensure_can_close(self):
         for improvement in self:
             if not (
                 improvement.user_id == self.env.user
@@ -132,6 +124,17 @@ class CsSurveyImprovement(models.Model):
                 raise AccessError(
                     self.env._(
                         "Only the supervisor of %(ticket)s can close its improvement.",
+                        ticket=improvement.ticket_id.display_name,
+                    )
+                )
+
+    def action_done(self):
+        self._cs_ensure_can_close()
+        for improvement in self:
+            if improvement.state != "open":
+                raise UserError(
+                    self.env._(
+                        "The improvement of %(ticket)s is already closed.",
                         ticket=improvement.ticket_id.display_name,
                     )
                 )
@@ -144,7 +147,7 @@ class CsSurveyImprovement(models.Model):
                 )
         self.check_access("write")
         # sudo: the supervisor checked above closes their own activity on the ticket
-        self.sudo().with_context(cs_improvement_internal=True).write(
+        self.sudo()._cs_workflow_write(
             {"state": "done", "done_date": fields.Datetime.now()}
         )
         for improvement in self.filtered("activity_id"):
@@ -163,11 +166,13 @@ class MailActivity(models.Model):
             .sudo()
             .search([("activity_id", "in", self.ids), ("state", "=", "open")])
         )
+        if improvements:
+            improvements._cs_ensure_can_close()
         res = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if improvements:
             vals = {"state": "done", "done_date": fields.Datetime.now()}
             if feedback:
                 vals["plan"] = feedback
             # sudo: marking the activity done on the ticket is the follow-up
-            improvements.sudo().with_context(cs_improvement_internal=True).write(vals)
+            improvements.sudo()._cs_workflow_write(vals)
         return res

@@ -17,13 +17,20 @@ class CsSurveyScore(models.Model):
 
     _name = "cs.survey.score"
     _description = "Satisfaction score row"
+    _inherit = ["cs.workflow.mixin"]
+    # rows are written by the scorer only (the customer completing the answer, a
+    # CS manager's logged rescoring); nobody edits nor deletes them
+    _cs_no_client_create = True
+    _cs_unlink_states = ()
     _order = "date desc, id desc"
     _rec_name = "dimension_id"
 
     user_input_id = fields.Many2one(
         comodel_name="survey.user_input",
         required=True,
-        ondelete="cascade",
+        # the answer is undeletable (survey_answer_guard); restrict also stops a
+        # deletion that bypasses the ORM (e.g. a survey deleted in cascade)
+        ondelete="restrict",
         index=True,
         readonly=True,
     )

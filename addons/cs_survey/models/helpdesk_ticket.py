@@ -35,10 +35,17 @@ class HelpdeskTicket(models.Model):
             ticket.cs_survey_counted = user_input.cs_counted_count if user_input else 0
             ticket.cs_survey_state = states.get(user_input.state) if user_input else ""
 
+    def _cs_survey_regulated(self):
+        """The tickets of customer-service teams: surveys and callbacks follow
+        only these (a ticket is treated as regulated until the team flag exists)."""
+        if "cs_regulated" not in self._fields:
+            return self
+        return self.filtered("cs_regulated")
+
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        partners = tickets.partner_id.commercial_partner_id
+        partners = tickets._cs_survey_regulated().partner_id.commercial_partner_id
         if partners:
             # sudo: callbacks are planned by the workflow for the ticket's customer
             self.env["cs.callback"].sudo()._cs_plan_new_customers(partners.ids)
@@ -46,9 +53,10 @@ class HelpdeskTicket(models.Model):
 
     def _cs_on_closed(self):
         res = super()._cs_on_closed()
-        self._cs_send_satisfaction_survey()
+        regulated = self._cs_survey_regulated()
+        regulated._cs_send_satisfaction_survey()
         # sudo: callbacks are planned by the workflow after closing
-        self.env["cs.callback"].sudo()._cs_plan_major_complaints(self)
+        self.env["cs.callback"].sudo()._cs_plan_major_complaints(regulated)
         return res
 
     def _cs_survey_agents(self):
@@ -63,7 +71,7 @@ class HelpdeskTicket(models.Model):
         # sudo: the workflow creates the customer's answer (customers and agents
         # cannot create answers for someone else)
         Input = self.env["survey.user_input"].sudo()
-        tickets = self.sudo().filtered("partner_id")
+        tickets = self.sudo()._cs_survey_regulated().filtered("partner_id")
         if not tickets:
             return Input
         done = set(Input.search([("cs_ticket_id", "in", tickets.ids)]).cs_ticket_id.ids)
@@ -91,6 +99,6 @@ class HelpdeskTicket(models.Model):
                     ],
                 )
             )
-        inputs = Input.create(vals_list)
+        inputs = Input._cs_create_answers(vals_list)
         inputs._cs_send_invitations()
         return inputs

@@ -1,8 +1,76 @@
+# Copyright 2026 cs-center
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Customers' answers to the satisfaction surveys feed appraisals and pay: once
+sent they belong to the customer and to the scorer, not to the staff.
+
+The guard is in ``create``/``write``/``unlink`` (so it holds for every caller,
+sudo and the superuser included); the way through is the workflow grant of
+``cs.workflow.mixin`` (stored on the cursor, never in the context), opened only by
+the survey's own answering steps (``_mark_in_progress``, ``_save_lines``,
+``_clear_inactive_conditional_answers``, ``_mark_done``: private methods the
+survey controller calls after it checked the answer token), by the sending of
+the surveys and by the scorer.
+
+Scope: every answer of a survey flagged as customer satisfaction survey, and
+every answer linked to a ticket or a campaign (whatever the survey); other
+surveys (internal quizzes, recruitment, ...) behave as in Odoo.
+"""
+
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from odoo.addons.cs_center.models.cs_workflow_mixin import _GRANTS
 
 from .cs_survey_score import local_date
+
+ANSWER_MODELS = ("survey.user_input", "survey.user_input.line", "cs.survey.score")
+
+# set by the sending and by the scorer only, on every answer
+CS_FIELDS = {
+    "cs_ticket_id",
+    "cs_rated_user_ids",
+    "cs_campaign_id",
+    "cs_sent_date",
+    "cs_company_id",
+    "cs_score",
+    "cs_has_score",
+    "cs_answer_count",
+    "cs_counted_count",
+    "cs_low",
+    "cs_score_ids",
+}
+# what the survey front end writes directly on an answer being filled in
+OPEN_FIELDS = {"last_displayed_page_id", "survey_first_submitted", "nickname"}
+# ... and after it is completed (navigation only)
+DONE_FIELDS = {"last_displayed_page_id"}
+# what a client may give when creating an answer (survey invitations, test entry)
+CREATE_FIELDS = {
+    "survey_id",
+    "partner_id",
+    "email",
+    "nickname",
+    "invite_token",
+    "deadline",
+    "test_entry",
+    "predefined_question_ids",
+    "is_session_answer",
+    "access_token",
+}
+
+
+def cs_answer_granted(env, model_name):
+    """True inside a workflow step that opened ``model_name`` (or while module
+    data is loaded): the same grant as ``cs.workflow.mixin``."""
+    if not env.registry.ready:
+        return True
+    return bool(env.cr.cache.get(_GRANTS, {}).get(model_name))
+
+
+def cs_answer_step(env):
+    """Open the answers, their lines and the score rows for the block."""
+    return env["cs.workflow.mixin"]._cs_workflow_step(*ANSWER_MODELS)
 
 
 class SurveyUserInput(models.Model):
@@ -59,12 +127,137 @@ class SurveyUserInput(models.Model):
         ),
     ]
 
-    # ------------------------------------------------------------------ hooks
+    # ------------------------------------------------------------------ guard
+    def _cs_protected(self):
+        """The answers under the guard (see the module docstring)."""
+        # sudo: only the survey's flag and the links are read, for any caller
+        return self.sudo().filtered(
+            lambda i: (
+                i.survey_id.cs_is_satisfaction or i.cs_ticket_id or i.cs_campaign_id
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not cs_answer_granted(self.env, self._name):
+            Survey = self.env["survey.survey"].sudo()
+            for vals in vals_list:
+                forbidden = set(vals) & CS_FIELDS
+                survey = Survey.browse(
+                    vals.get("survey_id") or self.env.context.get("default_survey_id")
+                )
+                if survey.exists() and survey.cs_is_satisfaction:
+                    forbidden |= set(vals) - CREATE_FIELDS
+                if forbidden:
+                    raise AccessError(
+                        self.env._(
+                            "A customer's answer is created by the sending of the "
+                            "survey; these fields are set by the survey workflow "
+                            "only: %(fields)s",
+                            fields=", ".join(sorted(forbidden)),
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not cs_answer_granted(self.env, self._name):
+            self._cs_check_answer_write(vals)
+        return super().write(vals)
+
+    def _cs_check_answer_write(self, vals):
+        if set(vals) & CS_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "These answer fields are set by the survey workflow only: "
+                    "%(fields)s",
+                    fields=", ".join(sorted(set(vals) & CS_FIELDS)),
+                )
+            )
+        protected = self._cs_protected()
+        if not protected:
+            return
+        done = protected.filtered(lambda i: i.state == "done")
+        if done and set(vals) - DONE_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "A customer's completed survey answer is read-only for "
+                    "everyone (%(answers)s).",
+                    answers=", ".join(done.mapped("display_name")),
+                )
+            )
+        forbidden = set(vals) - OPEN_FIELDS
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "A customer's survey answer is filled in by the customer only; "
+                    "%(fields)s cannot be changed (%(answers)s).",
+                    fields=", ".join(sorted(forbidden)),
+                    answers=", ".join(protected.mapped("display_name")),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _cs_unlink_except_customer_answer(self):
+        if cs_answer_granted(self.env, self._name):
+            return
+        kept = self._cs_protected().filtered(
+            lambda i: not i.test_entry or i.cs_ticket_id or i.cs_campaign_id
+        )
+        if kept:
+            raise AccessError(
+                self.env._(
+                    "A customer's survey answer and its scores cannot be deleted "
+                    "(%(answers)s).",
+                    answers=", ".join(kept.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------------ answering
+    # The survey controller calls these after it checked the answer's token; they
+    # are private (not callable over RPC).
+    def _cs_check_not_done(self):
+        done = self._cs_protected().filtered(lambda i: i.state == "done")
+        if done:
+            raise AccessError(
+                self.env._(
+                    "A customer's completed survey answer is read-only for "
+                    "everyone (%(answers)s).",
+                    answers=", ".join(done.mapped("display_name")),
+                )
+            )
+
+    def _mark_in_progress(self):
+        self._cs_check_not_done()
+        with cs_answer_step(self.env):
+            return super()._mark_in_progress()
+
+    def _save_lines(self, question, answer, comment=None, overwrite_existing=True):
+        self._cs_check_not_done()
+        with cs_answer_step(self.env):
+            return super()._save_lines(
+                question, answer, comment=comment, overwrite_existing=overwrite_existing
+            )
+
+    def _clear_inactive_conditional_answers(self):
+        self._cs_check_not_done()
+        with cs_answer_step(self.env):
+            return super()._clear_inactive_conditional_answers()
+
     def _mark_done(self):
-        res = super()._mark_done()
-        self.filtered(lambda i: i.survey_id.cs_is_satisfaction)._cs_score()
+        """Complete the answers and score those of satisfaction surveys (test
+        entries are never scored); an answer already completed is left as it is
+        (its date and its scores do not move)."""
+        todo = self - self._cs_protected().filtered(lambda i: i.state == "done")
+        if not todo:
+            return True
+        with cs_answer_step(self.env):
+            res = super(SurveyUserInput, todo)._mark_done()
+            todo.filtered(
+                lambda i: i.survey_id.cs_is_satisfaction and not i.test_entry
+            )._cs_score()
         return res
 
+    # ------------------------------------------------------------------ hooks
     def _cs_check_answer_access(self, user):
         """A customer answers only their own survey: a logged-in user whose
         partner is not the answer's customer is refused (the survey controller
@@ -89,11 +282,17 @@ class SurveyUserInput(models.Model):
 
     def _cs_score(self):
         """(Re)build the score rows of completed answers from the mapping of
-        questions (dimension, rated agents) and levels (points, counted)."""
+        questions (dimension, rated agents) and levels (points, counted).
+        Private: called when the customer completes the answer and by the CS
+        manager's logged rescoring (:meth:`survey.survey._cs_rescore`) only."""
+        with cs_answer_step(self.env):
+            return self._cs_score_granted()
+
+    def _cs_score_granted(self):
         # sudo: score rows are derived data written by the scorer only, from
         # answers whose completion the survey itself has checked
         Score = self.env["cs.survey.score"].sudo()
-        inputs = self.sudo().filtered(lambda i: i.state == "done")
+        inputs = self.sudo().filtered(lambda i: i.state == "done" and not i.test_entry)
         Score.search([("user_input_id", "in", inputs.ids)]).unlink()
         vals_list = []
         alarms = self.browse()
@@ -190,6 +389,15 @@ class SurveyUserInput(models.Model):
         vals.update(extra)
         return vals
 
+    @api.model
+    def _cs_create_answers(self, vals_list):
+        """Create the customers' answers (sending after closing, campaigns): the
+        callers checked who sends; the links to the ticket, the campaign and the
+        rated agents are set here only."""
+        with cs_answer_step(self.env):
+            # sudo: customers and agents cannot create answers for someone else
+            return self.sudo().create(vals_list)
+
     def _cs_send_invitations(self):
         """Mail each customer their personal link (one mail per answer)."""
         template = self.env.ref("cs_survey.mail_template_cs_survey_invite")
@@ -197,3 +405,40 @@ class SurveyUserInput(models.Model):
             template.send_mail(
                 user_input.id, email_layout_xmlid="mail.mail_notification_light"
             )
+
+
+class SurveyUserInputLine(models.Model):
+    _inherit = "survey.user_input.line"
+
+    def _cs_check_lines(self, inputs):
+        if cs_answer_granted(self.env, self._name):
+            return
+        protected = inputs._cs_protected()
+        if protected:
+            raise AccessError(
+                self.env._(
+                    "The answers of a customer's survey are given by the customer "
+                    "only and cannot be added, changed or deleted (%(answers)s).",
+                    answers=", ".join(protected.mapped("display_name")),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._cs_check_lines(
+            self.env["survey.user_input"].browse(
+                [v["user_input_id"] for v in vals_list if v.get("user_input_id")]
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        inputs = self.sudo().user_input_id
+        if vals.get("user_input_id"):
+            inputs |= self.env["survey.user_input"].browse(vals["user_input_id"])
+        self._cs_check_lines(inputs)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _cs_unlink_except_customer_answer(self):
+        self._cs_check_lines(self.sudo().user_input_id)

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import datetime
 
 from odoo.tests import new_test_user
@@ -45,53 +46,52 @@ class CsSurveyCommon(CsCenterCommon):
         return ticket.with_env(self.env)
 
     def _answer(self, user_input, overall=None, agent=None, business=None, text=None):
-        """Fill the questionnaire like the survey front end does and submit it.
-        agent / business: {row code: level code}."""
-        lines = []
+        """Fill the questionnaire like the survey front end does (the controller
+        calls these steps in sudo after it checked the answer token) and submit
+        it. agent / business: {row code: level code}."""
+        user_input = user_input.sudo()
+        if user_input.state == "new":
+            user_input._mark_in_progress()
         if overall:
-            lines.append(
-                {
-                    "question_id": self.q_overall.id,
-                    "answer_type": "suggestion",
-                    "suggested_answer_id": self._ref(
-                        f"survey_cs_q_overall_{overall}"
-                    ).id,
-                }
+            user_input._save_lines(
+                self.q_overall, str(self._ref(f"survey_cs_q_overall_{overall}").id)
             )
         for question, prefix, answers in (
             (self.q_agent, "survey_cs_q_agent", agent or {}),
             (self.q_business, "survey_cs_q_business", business or {}),
         ):
-            for row, level in answers.items():
-                lines.append(
+            if answers:
+                user_input._save_lines(
+                    question,
                     {
-                        "question_id": question.id,
-                        "answer_type": "suggestion",
-                        "matrix_row_id": self._ref(f"{prefix}_row_{row}").id,
-                        "suggested_answer_id": self._ref(f"{prefix}_{level}").id,
-                    }
+                        str(self._ref(f"{prefix}_row_{row}").id): [
+                            str(self._ref(f"{prefix}_{level}").id)
+                        ]
+                        for row, level in answers.items()
+                    },
                 )
         if text:
-            lines.append(
-                {
-                    "question_id": self._ref("survey_cs_q_suggestion").id,
-                    "answer_type": "text_box",
-                    "value_text_box": text,
-                }
-            )
-        user_input = user_input.sudo()
-        user_input.write(
-            {
-                "user_input_line_ids": [(0, 0, vals) for vals in lines],
-                "state": "in_progress",
-            }
-        )
+            user_input._save_lines(self._ref("survey_cs_q_suggestion"), text)
         user_input._mark_done()
         return user_input
 
+    @classmethod
+    @contextmanager
+    def _cs_fixture(cls):
+        """Test fixture only: open the answers' guard (as the workflow does) to
+        set up data that the flow would take days to produce."""
+        with cls.env["cs.workflow.mixin"]._cs_workflow_step(
+            "survey.user_input",
+            "survey.user_input.line",
+            "cs.survey.score",
+            "cs.callback",
+        ):
+            yield
+
     def _set_answered_on(self, user_input, when):
         """Move an answer in time (its scores follow on rescoring)."""
-        user_input.sudo().write({"end_datetime": when})
+        with self._cs_fixture():
+            user_input.sudo().write({"end_datetime": when})
         user_input._cs_score()
 
     @staticmethod

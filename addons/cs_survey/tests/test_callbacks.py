@@ -46,7 +46,8 @@ class TestCallbacks(CsSurveyCommon):
 
     def test_known_customer_is_not_new(self):
         ticket = self._complaint(partner_id=self.newcomer.id)
-        self._callbacks(self.newcomer, "new_customer").unlink()
+        with self._cs_fixture():
+            self._callbacks(self.newcomer, "new_customer").unlink()
         # first service long ago
         self.env.cr.execute(
             "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
@@ -68,6 +69,19 @@ class TestCallbacks(CsSurveyCommon):
         self.assertFalse(self._callbacks(self.customer2, "key_customer"))
         Callback._cs_plan_key_customers(today=date(2026, 12, 1))
         self.assertEqual(len(self._callbacks(self.newcomer, "key_customer")), 2)
+
+    def test_daily_job_twice_plans_once_and_reports_progress(self):
+        self.newcomer.cs_segment = "key"
+        cron = self.env.ref("cs_survey.ir_cron_cs_plan_callbacks")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        Callback = self.Callback.with_context(ir_cron_progress_id=progress.id)
+        first = Callback._cron_plan_callbacks()
+        self.assertIn(self.newcomer, first.partner_id)
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        # a second run (or a second worker) plans nothing more
+        self.assertFalse(Callback._cron_plan_callbacks())
+        cron.method_direct_trigger()
+        self.assertEqual(len(self._callbacks(self.newcomer, "key_customer")), 1)
 
     def test_major_complaint_called_after_closing(self):
         ticket = self._closed_ticket(severity="major")
@@ -105,7 +119,7 @@ class TestCallbacks(CsSurveyCommon):
         with self.assertRaisesMsg(AccessError, "."):
             callback.with_user(self.agent_b).action_done()
         # workflow fields are not written directly
-        with self.assertRaisesMsg(AccessError, "callback workflow"):
+        with self.assertRaisesMsg(AccessError, "workflow's own actions"):
             callback.write({"state": "done"})
         callback.write({"reached": True, "comments": "Works again."})
         with self.assertRaisesMsg(UserError, "is satisfied"):

@@ -114,5 +114,5 @@ class TestCampaign(CsSurveyCommon):
             campaign.with_user(self.supervisor).action_sample()
         with self.assertRaisesMsg(AccessError, "."):
             self.env["cs.survey.campaign"].with_user(self.agent1).search([])
-        with self.assertRaisesMsg(AccessError, "set by its actions"):
+        with self.assertRaisesMsg(AccessError, "workflow's own actions"):
             campaign.write({"state": "sent"})

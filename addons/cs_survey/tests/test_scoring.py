@@ -130,7 +130,15 @@ class TestScoring(CsSurveyCommon):
         self._ref("survey_cs_q_business_row_price").cs_dimension_id = False
         with self.assertRaisesMsg(AccessError, "Only a customer-service manager"):
             self.survey.with_user(self.agent1).action_cs_rescore()
-        self.survey.with_user(self.manager).action_cs_rescore()
+        wizard = (
+            self.env["cs.survey.rescore"]
+            .with_user(self.manager)
+            .with_context(
+                **self.survey.with_user(self.manager).action_cs_rescore()["context"]
+            )
+            .create({"reason": "Neutral no longer counts (board decision)."})
+        )
+        wizard.action_confirm()
         self.assertAlmostEqual(user_input.cs_score, 90.0)
         self.assertEqual(user_input.cs_counted_count, 1)
         self.assertEqual(user_input.cs_answer_count, 2)
@@ -162,21 +170,8 @@ class TestScoring(CsSurveyCommon):
         user_input = self.Input.create(
             {"survey_id": survey.id, "partner_id": self.customer.id}
         )
-        user_input.write(
-            {
-                "user_input_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "question_id": question.id,
-                            "answer_type": "suggestion",
-                            "suggested_answer_id": question.suggested_answer_ids[1].id,
-                        },
-                    )
-                ]
-            }
-        )
+        # the customer answers through the survey's own steps (token flow)
+        user_input._save_lines(question, str(question.suggested_answer_ids[1].id))
         user_input._mark_done()
         self.assertAlmostEqual(user_input.cs_score, 60.0)
 
@@ -227,7 +222,7 @@ class TestScoring(CsSurveyCommon):
             improvement.with_user(self.agent1).action_done()
         with self.assertRaisesMsg(UserError, "Describe the improvement"):
             improvement.with_user(self.supervisor).action_done()
-        with self.assertRaisesMsg(AccessError, "follow-up workflow"):
+        with self.assertRaisesMsg(AccessError, "workflow's own actions"):
             improvement.with_user(self.supervisor).write({"state": "done"})
         improvement.with_user(self.supervisor).plan = "Retrained the installer."
         improvement.with_user(self.supervisor).action_done()

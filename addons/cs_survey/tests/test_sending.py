@@ -33,14 +33,25 @@ class TestSending(CsSurveyCommon):
         ticket.with_user(self.agent1).action_owner_signoff()
         ticket.with_user(self.agent1).stage_id = self.stage_done
         self.assertEqual(len(ticket.cs_survey_ids), 1)
-        # and the database refuses a second one
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+        # nobody links an answer to a ticket but the sending
+        with self.assertRaisesMsg(AccessError, "survey workflow only"):
             self.Input.create(
                 {
                     "survey_id": self.survey.id,
                     "partner_id": self.customer.id,
                     "cs_ticket_id": ticket.id,
                 }
+            )
+        # and the database refuses a second one, even from the sending
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.Input._cs_create_answers(
+                [
+                    {
+                        "survey_id": self.survey.id,
+                        "partner_id": self.customer.id,
+                        "cs_ticket_id": ticket.id,
+                    }
+                ]
             )
 
     def test_sending_rules_per_team_and_kind(self):
