@@ -149,7 +149,7 @@ class TestAppraisal(CsSurveyCommon):
             [cls._complaint(cls, user=cls.agent1).id for _i in range(5)]
         )
         clean1, clean2, transferred, reopened, october = tickets
-        cls.env["cs.ticket.transfer"].create(
+        cls.env["cs.ticket.transfer"]._cs_workflow_create(
             {"ticket_id": transferred.id, "to_user_id": cls.agent2.id, "reason": "x"}
         )
         cr = cls.env.cr
