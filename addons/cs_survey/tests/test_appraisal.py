@@ -114,7 +114,8 @@ class TestAppraisal(CsSurveyCommon):
     @classmethod
     def _deadlines(cls, ticket, target_type, dues, late=()):
         event = "closed" if target_type == "closure" else "first_reply"
-        cls.env["cs.ticket.deadline"].create(
+        # deadlines are history created by the workflow only (cs.workflow.mixin)
+        cls.env["cs.ticket.deadline"]._cs_workflow_create(
             [
                 {
                     "ticket_id": ticket.id,
@@ -157,7 +158,7 @@ class TestAppraisal(CsSurveyCommon):
             [cls._complaint(cls, user=cls.agent1).id for _i in range(5)]
         )
         clean1, clean2, transferred, reopened, october = tickets
-        cls.env["cs.ticket.transfer"].create(
+        cls.env["cs.ticket.transfer"]._cs_workflow_create(
             {"ticket_id": transferred.id, "to_user_id": cls.agent2.id, "reason": "x"}
         )
         cr = cls.env.cr
