@@ -266,9 +266,28 @@ class CsWorkflowMixin(models.AbstractModel):
                 parent_ids.add(vals[self._cs_parent_field])
             self._cs_check_parent(list(parent_ids), "write")
 
+    def _cs_without_workflow_defaults(self):
+        """A client's context may carry ``default_<field>`` keys, which Odoo's create
+        adds to the values after our check: drop those of workflow-only fields."""
+        context = self.env.context
+        workflow = self._cs_workflow_only_fields()
+        dropped = [
+            key
+            for key in context
+            if key.startswith("default_") and key[len("default_") :] in workflow
+        ]
+        if not dropped:
+            return self
+        return self.with_context(
+            {key: value for key, value in context.items() if key not in dropped}
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._cs_granted():
+            records = self._cs_without_workflow_defaults()
+            if records is not self:
+                return records.create(vals_list)
             if self._cs_no_client_create:
                 self._cs_refuse(
                     self.env._(
