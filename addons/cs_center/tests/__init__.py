@@ -14,3 +14,4 @@ from . import test_resolution_security
 from . import test_resolution_review
 from . import test_resolution_concurrency
 from . import test_escalation_concurrency
+from . import test_rpc_adversarial
