@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "data/cs_archive_entry_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/cs_archive_rendering_templates.xml",
         "views/cs_archive_entry_views.xml",
         "views/cs_archive_entry_type_views.xml",
         "views/cs_archive_disposal_views.xml",

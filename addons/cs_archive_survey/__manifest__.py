@@ -12,7 +12,10 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "depends": ["cs_archive", "cs_survey"],
-    "data": ["data/ir_cron_data.xml"],
+    "data": [
+        "data/cs_archive_survey_templates.xml",
+        "data/ir_cron_data.xml",
+    ],
     "auto_install": True,
     "post_init_hook": "post_init_hook",
 }

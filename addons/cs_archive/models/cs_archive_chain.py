@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .cs_archive_entry import GENESIS_HASH
+from .cs_archive_hashing import GENESIS_HASH
 
 
 class CsArchiveChain(models.Model):

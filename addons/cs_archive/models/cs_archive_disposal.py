@@ -1,20 +1,40 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .cs_archive_entry import CHAIN_COLUMNS
+from .cs_archive_hashing import CHAIN_COLUMNS
 
-EDITABLE_IN_DRAFT = {"entry_ids", "reason", "company_id"}
+EDITABLE_IN_DRAFT = ("entry_ids", "reason", "company_id")
 
 
 class CsArchiveDisposal(models.Model):
     """Disposal of expired archive entries (R26): an archive manager requests
     it, a second archive manager approves it; approval removes the content and
     leaves a tombstone (sequence, hashes, this record) so the chain still
-    verifies."""
+    verifies.
+
+    The state and who requested/approved are written only by the actions below
+    (cs.workflow.mixin grants), after they checked the caller: nothing a client
+    sends (no context key, no field) approves a disposal, and the database guard
+    of ``cs.archive.entry`` checks the two different people again."""
 
     _name = "cs.archive.disposal"
+    _inherit = ["cs.workflow.mixin"]
     _description = "Customer-service archive disposal"
     _order = "id desc"
+
+    # cs.workflow.mixin: a client edits a draft (entries, reason, company) and
+    # deletes it; everything else goes through Request, Approve and Refuse
+    _cs_state_field = "state"
+    _cs_workflow_fields = (
+        "request_user_id",
+        "request_date",
+        "approve_user_id",
+        "approve_date",
+        "refuse_reason",
+    )
+    _cs_editable_fields = {"draft": EDITABLE_IN_DRAFT}
+    _cs_frozen_states = ("requested", "approved", "refused")
+    _cs_unlink_states = ("draft",)
 
     name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
@@ -118,23 +138,24 @@ class CsArchiveDisposal(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        self._cs_check_manager()
-        for vals in vals_list:
-            forbidden = set(vals) - EDITABLE_IN_DRAFT
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "A disposal starts as a draft; these fields are set by its "
-                        "workflow: %(fields)s",
-                        fields=", ".join(sorted(forbidden)),
+        if not self._cs_granted():
+            self._cs_check_manager()
+            for vals in vals_list:
+                forbidden = set(vals) - set(EDITABLE_IN_DRAFT)
+                if forbidden:
+                    raise AccessError(
+                        self.env._(
+                            "A disposal starts as a draft; these fields are set by "
+                            "its workflow: %(fields)s",
+                            fields=", ".join(sorted(forbidden)),
+                        )
                     )
-                )
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("cs_archive_disposal_workflow"):
+        if not self._cs_granted():
             self._cs_check_manager()
-            forbidden = set(vals) - EDITABLE_IN_DRAFT
+            forbidden = set(vals) - set(EDITABLE_IN_DRAFT)
             if forbidden or self.filtered(lambda d: d.state != "draft"):
                 raise AccessError(
                     self.env._(
@@ -144,21 +165,18 @@ class CsArchiveDisposal(models.Model):
                 )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self._cs_check_manager()
-        if self.filtered(lambda d: d.state != "draft"):
-            raise UserError(self.env._("Only a draft disposal can be deleted."))
+    def unlink(self):
+        if not self._cs_granted():
+            self._cs_check_manager()
+            if self.filtered(lambda d: d.state != "draft"):
+                raise UserError(self.env._("Only a draft disposal can be deleted."))
+        return super().unlink()
 
     # ------------------------------------------------------------------ actions
     @api.model
     def _cs_check_manager(self):
         if not self.env.user.has_group("cs_archive.group_cs_archive_manager"):
             raise AccessError(self.env._("Only an archive manager can do this."))
-
-    def _cs_workflow_write(self, vals):
-        # sudo: called by the actions below after they checked the caller's rights
-        return self.sudo().with_context(cs_archive_disposal_workflow=True).write(vals)
 
     def _cs_check_disposable(self):
         """Every entry is archived (not yet disposed of), of this company and
@@ -266,7 +284,11 @@ class CsArchiveDisposal(models.Model):
 
     def _cs_dispose(self):
         """Blank the content of the (approved) disposal's entries through the one
-        UPDATE the database guard allows."""
+        UPDATE the database guard allows. The guard's session setting is set here
+        only, transaction-local (``set_config(..., true)`` = ``SET LOCAL``), and
+        reset right after: a client cannot run SQL over RPC, and the guard checks
+        in the database that the disposal it names is approved by a second
+        person and covers the expired entry."""
         self.ensure_one()
         self.env.flush_all()
         cr = self.env.cr

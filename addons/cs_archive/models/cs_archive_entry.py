@@ -1,109 +1,44 @@
-import hashlib
-import json
-from collections import defaultdict
-from datetime import date, datetime
-
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, Query, html_sanitize
+from odoo.tools import SQL, Query
 
-GENESIS_HASH = "0" * 64
-# Content removed by a disposal; everything else of an entry is kept as its tombstone.
-DISPOSABLE_COLUMNS = ("content_json", "content_html", "partner_id", "name")
-# Reading these is logged (R27).
-CONTENT_FIELDS = ("content_json", "content_html")
-# Columns covered by the chain hash directly (kept after disposal).
-CHAIN_COLUMNS = (
-    "company_id",
-    "sequence",
-    "entry_type_id",
-    "archive_date",
-    "retention_years",
-    "res_model",
-    "res_id",
-    "source_round",
-    "first_owner_id",
-    "handler_id",
-    "archived_by_id",
+# re-exported: the hashing functions used to live here (bench, older imports)
+from .cs_archive_hashing import (  # noqa: F401
+    CHAIN_COLUMNS,
+    CONTENT_FIELDS,
+    DISPOSABLE_COLUMNS,
+    GENESIS_HASH,
+    canonical_json,
+    chain_input,
+    field_hashes,
+    sha256_hex,
+    subject_hash,
 )
-
-
-# ---------------------------------------------------------------------- hashing
-def canonical_json(value):
-    """Canonical JSON: sorted keys, no whitespace, UTF-8 (not ASCII-escaped)."""
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=_json_default,
-    )
-
-
-def _json_default(value):
-    if isinstance(value, datetime):
-        return fields.Datetime.to_string(value)
-    if isinstance(value, date):
-        return fields.Date.to_string(value)
-    if isinstance(value, bytes):
-        return value.decode()
-    raise TypeError(f"{type(value).__name__} is not archivable as JSON")
-
-
-def sha256_hex(text):
-    return hashlib.sha256((text or "").encode()).hexdigest()
-
-
-def subject_hash(partner_id, name):
-    """Hash of the columns that identify the customer (removed by disposal)."""
-    return sha256_hex(canonical_json([partner_id or None, name or ""]))
-
-
-def chain_input(prev_hash, columns, content_hash, rendering_hash, subj_hash):
-    """The text the chain hash is computed over: previous hash, the chained
-    columns in a fixed order, then the hashes of content, rendering and subject.
-    Every part is a number, a date, a model name or a hex digest: no separator
-    can be forged inside them."""
-    parts = [prev_hash]
-    parts += [
-        "" if columns[c] in (None, False) else str(columns[c]) for c in CHAIN_COLUMNS
-    ]
-    parts += [content_hash, rendering_hash, subj_hash]
-    return "|".join(parts)
-
-
-def field_hashes(payload, columns, partner_id, name):
-    """Per-field hashes (diagnosis only: they name the field that differs)."""
-    hashes = {f"content.{k}": sha256_hex(canonical_json(v)) for k, v in payload.items()}
-    hashes.update(
-        {
-            f"column.{c}": sha256_hex(
-                "" if columns[c] in (None, False) else str(columns[c])
-            )
-            for c in CHAIN_COLUMNS
-        }
-    )
-    hashes["subject.partner_id"] = sha256_hex(str(partner_id or ""))
-    hashes["subject.name"] = sha256_hex(name or "")
-    return hashes
 
 
 class CsArchiveEntry(models.Model):
     """One frozen, hash-chained snapshot in a customer's service archive (档案).
 
-    Entries are written only by :meth:`_archive` / :meth:`_archive_many`; nobody
-    changes or deletes them through the ORM, and a PostgreSQL trigger refuses
-    UPDATE and DELETE below it, except the disposal path (see
-    ``cs.archive.disposal``)."""
+    Entries are written only by :meth:`_archive` / :meth:`_archive_many` (a
+    workflow grant of ``cs.workflow.mixin``, never a context key); nobody changes
+    or deletes them through the ORM, and a PostgreSQL trigger refuses UPDATE and
+    DELETE below it, except the disposal path (see ``cs.archive.disposal``)."""
 
     _name = "cs.archive.entry"
+    _inherit = ["cs.workflow.mixin"]
     _description = "Customer-service archive entry"
     _order = "archive_date desc, sequence desc"
     _log_access = False
+
+    # cs.workflow.mixin: created by the archive only, never changed nor deleted
+    # through the ORM (the disposal blanks the content with the one SQL UPDATE the
+    # database guard accepts)
+    _cs_state_field = "state"
+    _cs_frozen_states = ("archived", "disposed")
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     name = fields.Char(string="Subject", readonly=True)
     company_id = fields.Many2one(
@@ -330,7 +265,7 @@ class CsArchiveEntry(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not (self.env.su and self.env.context.get("cs_archive_append")):
+        if not self._cs_granted():
             raise AccessError(
                 self.env._(
                     "Archive entries are written by the archive itself (when a "
@@ -340,6 +275,7 @@ class CsArchiveEntry(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # not even inside a workflow step: the disposal goes through SQL
         self._cs_refuse_write()
         return super().write(vals)
 
@@ -352,8 +288,7 @@ class CsArchiveEntry(models.Model):
             )
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    def unlink(self):
         raise AccessError(
             self.env._(
                 "Archive entries cannot be deleted, not even by an administrator; "
@@ -368,9 +303,10 @@ class CsArchiveEntry(models.Model):
             return
         if fnames is not None and not set(fnames) & set(CONTENT_FIELDS):
             return
-        # sudo: the log is append-only and written for the current user
+        # sudo: the log is append-only and written for the current user, by the
+        # archive's own read path (a workflow grant, see cs.workflow.mixin)
         entries = self.sudo()
-        self.env["cs.archive.read.log"].sudo().create(
+        self.env["cs.archive.read.log"].sudo()._cs_workflow_create(
             [
                 {
                     "entry_id": entry.id,
@@ -469,217 +405,3 @@ class CsArchiveEntry(models.Model):
             "res_id": disposal.id,
             "view_mode": "form",
         }
-
-    # ------------------------------------------------------------------ archiving
-    @api.model
-    def _archive(
-        self,
-        entry_type,
-        partner,
-        company,
-        source,
-        payload,
-        rendering_html=None,
-        *,
-        source_round=1,
-        first_owner=None,
-        handler=None,
-        name=None,
-    ):
-        """Archive one snapshot. The public API for bridges (surveys, callbacks):
-
-        ``entry_type`` a code (``"survey"``) or a ``cs.archive.entry.type``;
-        ``partner`` the customer; ``company`` whose chain; ``source`` the record
-        archived; ``payload`` a JSON-serialisable dict (top-level keys are the
-        "fields" the integrity check names); ``rendering_html`` the readable
-        version (sanitised; a generic rendering of the payload when omitted)."""
-        return self._archive_many(
-            [
-                {
-                    "entry_type": entry_type,
-                    "partner": partner,
-                    "company": company,
-                    "source": source,
-                    "payload": payload,
-                    "rendering_html": rendering_html,
-                    "source_round": source_round,
-                    "first_owner": first_owner,
-                    "handler": handler,
-                    "name": name,
-                }
-            ]
-        )
-
-    @api.model
-    def _archive_many(self, items):
-        """Archive several snapshots: one chain-head lock per company, one INSERT."""
-        if not items:
-            return self.browse()
-        Type = self.env["cs.archive.entry.type"]
-        Users = self.env["res.users"]
-        types = {}
-        now = fields.Datetime.now()
-        prepared = defaultdict(list)
-        for item in items:
-            entry_type = item["entry_type"]
-            if isinstance(entry_type, str):
-                if entry_type not in types:
-                    types[entry_type] = Type._get_by_code(entry_type)
-                entry_type = types[entry_type]
-            # sudo: the retention period is configuration read by the archive
-            entry_type = entry_type.sudo()
-            source = item["source"]
-            payload = item["payload"]
-            if not isinstance(payload, dict) or not payload:
-                raise UserError(self.env._("An archive payload is a non-empty dict."))
-            content_json = canonical_json(payload)
-            payload = json.loads(content_json)  # what is stored is what is hashed
-            rendering = item.get("rendering_html")
-            if rendering and not isinstance(rendering, Markup):
-                rendering = html_sanitize(rendering)
-            elif not rendering:
-                rendering = self._cs_render_generic(entry_type.name, payload)
-            partner = item.get("partner")
-            name = item.get("name") or source.display_name
-            columns = {
-                "company_id": item["company"].id,
-                "entry_type_id": entry_type.id,
-                "archive_date": fields.Datetime.to_string(now),
-                "retention_years": entry_type.retention_years,
-                "res_model": source._name,
-                "res_id": source.id,
-                "source_round": item.get("source_round") or 1,
-                "first_owner_id": (item.get("first_owner") or Users).id or None,
-                "handler_id": (item.get("handler") or Users).id or None,
-                "archived_by_id": self.env.uid,
-            }
-            prepared[columns["company_id"]].append(
-                (columns, payload, content_json, str(rendering), partner, name)
-            )
-        heads = self.env["cs.archive.chain"]._lock_heads(list(prepared))
-        vals_list, new_heads = [], {}
-        for company_id, rows in prepared.items():
-            sequence, prev_hash = heads[company_id]
-            for columns, payload, content_json, rendering, partner, name in rows:
-                sequence += 1
-                columns["sequence"] = sequence
-                content_hash = sha256_hex(content_json)
-                rendering_hash = sha256_hex(rendering)
-                subj = subject_hash(partner.id if partner else None, name)
-                chain_hash = sha256_hex(
-                    chain_input(prev_hash, columns, content_hash, rendering_hash, subj)
-                )
-                vals_list.append(
-                    dict(
-                        columns,
-                        name=name,
-                        partner_id=partner.id if partner else False,
-                        content_json=content_json,
-                        content_html=rendering,
-                        content_hash=content_hash,
-                        rendering_hash=rendering_hash,
-                        subject_hash=subj,
-                        prev_hash=prev_hash,
-                        chain_hash=chain_hash,
-                        field_hashes=canonical_json(
-                            field_hashes(
-                                payload, columns, partner.id if partner else None, name
-                            )
-                        ),
-                    )
-                )
-                prev_hash = chain_hash
-            new_heads[company_id] = (sequence, prev_hash)
-        # sudo: the archive appends on behalf of the workflow that called it
-        entries = self.sudo().with_context(cs_archive_append=True).create(vals_list)
-        self.env.cr.execute(
-            """
-            UPDATE cs_archive_chain c SET last_sequence = v.seq, last_hash = v.hash
-              FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(company, seq, hash)
-             WHERE c.company_id = v.company
-            """,
-            [
-                list(new_heads),
-                [v[0] for v in new_heads.values()],
-                [v[1] for v in new_heads.values()],
-            ],
-        )
-        return entries.with_env(self.env)
-
-    # ------------------------------------------------------------------ rendering
-    @api.model
-    def _cs_render_generic(self, title, payload):
-        """A readable rendering of any payload: nested definition lists."""
-
-        def render(value):
-            if isinstance(value, dict):
-                items = Markup("").join(
-                    Markup("<dt>%s</dt><dd>%s</dd>") % (key, render(value[key]))
-                    for key in sorted(value)
-                )
-                return Markup("<dl>%s</dl>") % items
-            if isinstance(value, list):
-                if not value:
-                    return Markup("-")
-                return Markup("<ol>%s</ol>") % Markup("").join(
-                    Markup("<li>%s</li>") % render(v) for v in value
-                )
-            if value in (None, False, ""):
-                return Markup("-")
-            return escape(str(value))
-
-        return Markup("<h3>%s</h3>%s") % (title, render(payload))
-
-    @api.model
-    def _cs_render_sections(self, title, sections):
-        """Rendering of labelled sections: ``sections`` is a list of
-        ``(label, rows)`` where ``rows`` is a list of ``(label, value)`` pairs or
-        a table ``{"columns": [labels], "rows": [[values]]}``."""
-        parts = [Markup("<h3>%s</h3>") % title]
-        for label, rows in sections:
-            parts.append(Markup("<h4>%s</h4>") % label)
-            if isinstance(rows, dict):
-                if not rows["rows"]:
-                    parts.append(Markup("<p>-</p>"))
-                    continue
-                head = Markup("").join(
-                    Markup("<th>%s</th>") % c for c in rows["columns"]
-                )
-                body = Markup("").join(
-                    Markup("<tr>%s</tr>")
-                    % Markup("").join(
-                        Markup("<td>%s</td>") % self._cs_render_value(v) for v in row
-                    )
-                    for row in rows["rows"]
-                )
-                parts.append(
-                    Markup(
-                        '<table class="table table-sm"><thead><tr>%s</tr></thead>'
-                        "<tbody>%s</tbody></table>"
-                    )
-                    % (head, body)
-                )
-            else:
-                parts.append(
-                    Markup('<table class="table table-sm"><tbody>%s</tbody></table>')
-                    % Markup("").join(
-                        Markup("<tr><th>%s</th><td>%s</td></tr>")
-                        % (k, self._cs_render_value(v))
-                        for k, v in rows
-                    )
-                )
-        return Markup("").join(parts)
-
-    @api.model
-    def _cs_render_value(self, value):
-        if isinstance(value, Markup):
-            return value
-        if value in (None, False, ""):
-            return "-"
-        if value is True:
-            return "✓"
-        if isinstance(value, dict):
-            return value.get("name") or value.get("id") or "-"
-        if isinstance(value, list):
-            return ", ".join(str(self._cs_render_value(v)) for v in value) or "-"
-        return str(value)

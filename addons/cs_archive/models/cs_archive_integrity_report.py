@@ -1,12 +1,11 @@
 import json
 import logging
-import threading
 import time
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .cs_archive_entry import (
+from .cs_archive_hashing import (
     CHAIN_COLUMNS,
     GENESIS_HASH,
     canonical_json,
@@ -37,11 +36,16 @@ MAX_LISTED_GAPS = 20
 
 
 class CsArchiveIntegrityReport(models.Model):
-    """Result of one walk over a company's archive chain (R26)."""
+    """Result of one walk over a company's archive chain (R26). Written only by
+    the check (a cs.workflow.mixin grant), never changed nor deleted."""
 
     _name = "cs.archive.integrity.report"
+    _inherit = ["cs.workflow.mixin"]
     _description = "Customer-service archive integrity report"
     _order = "check_date desc, id desc"
+
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     company_id = fields.Many2one(
         comodel_name="res.company", required=True, readonly=True, index=True
@@ -86,7 +90,7 @@ class CsArchiveIntegrityReport(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        if not (self.env.su and self.env.context.get("cs_archive_check")):
+        if not self._cs_granted():
             raise AccessError(
                 self.env._("Integrity reports are written by the integrity check.")
             )
@@ -99,8 +103,7 @@ class CsArchiveIntegrityReport(models.Model):
     def _cs_refuse_write(self):
         raise AccessError(self.env._("An integrity report cannot be changed."))
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    def unlink(self):
         raise AccessError(self.env._("An integrity report cannot be deleted."))
 
     # ------------------------------------------------------------------ actions
@@ -122,17 +125,20 @@ class CsArchiveIntegrityReport(models.Model):
         return action
 
     @api.model
-    def _cron_check_integrity(self, batch_size=5000, auto_commit=None):
-        """Scheduled job: one report per company that has a chain."""
-        if auto_commit is None:
-            auto_commit = not getattr(threading.current_thread(), "testing", False)
+    def _cron_check_integrity(self, batch_size=5000):
+        """Scheduled job: one report per company that has a chain, checked in
+        company order; progress reported through Odoo 18's cron progress API
+        (the runner commits; a check only reads the chain and writes its
+        report, so two runs at once each write their own consistent report)."""
         self.env.cr.execute("SELECT company_id FROM cs_archive_chain ORDER BY 1")
         company_ids = [r[0] for r in self.env.cr.fetchall()]
         reports = self.browse()
-        for company in self.env["res.company"].browse(company_ids):
+        Cron = self.env["ir.cron"]
+        for done, company in enumerate(
+            self.env["res.company"].browse(company_ids), start=1
+        ):
             reports |= self._cs_check_company(company, batch_size=batch_size)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            Cron._notify_progress(done=done, remaining=len(company_ids) - done)
         return reports
 
     # ------------------------------------------------------------------ the check
@@ -198,11 +204,11 @@ class CsArchiveIntegrityReport(models.Model):
         if first and first[3]:
             details.insert(0, first[3])
         broken = bool(first or state["gap_count"])
-        # sudo: the report is written by the check itself (read-only for users)
+        # sudo: the report is written by the check itself (read-only for users),
+        # through the workflow grant of cs.workflow.mixin
         return (
             self.sudo()
-            .with_context(cs_archive_check=True)
-            .create(
+            ._cs_workflow_create(
                 {
                     "company_id": company.id,
                     "check_date": fields.Datetime.now(),

@@ -4,12 +4,18 @@ from odoo.exceptions import AccessError
 
 class CsArchiveReadLog(models.Model):
     """Who read the content of which archive entry, and when (R27). Append-only:
-    the ORM refuses changes and a PostgreSQL trigger refuses UPDATE/DELETE."""
+    the ORM refuses changes and a PostgreSQL trigger refuses UPDATE/DELETE. Rows
+    are created only by the archive's read path (a cs.workflow.mixin grant in
+    ``cs.archive.entry._cs_log_content_read``)."""
 
     _name = "cs.archive.read.log"
+    _inherit = ["cs.workflow.mixin"]
     _description = "Customer-service archive read log"
     _order = "date desc, id desc"
     _log_access = False
+
+    _cs_unlink_states = ()
+    _cs_no_client_create = True
 
     entry_id = fields.Many2one(
         comodel_name="cs.archive.entry",
@@ -60,7 +66,7 @@ class CsArchiveReadLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
+        if not self._cs_granted():
             raise AccessError(self.env._("The archive read log is written by Odoo."))
         return super().create(vals_list)
 
@@ -71,6 +77,5 @@ class CsArchiveReadLog(models.Model):
     def _cs_refuse_write(self):
         raise AccessError(self.env._("The archive read log cannot be changed."))
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    def unlink(self):
         raise AccessError(self.env._("The archive read log cannot be deleted."))

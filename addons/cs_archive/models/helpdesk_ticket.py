@@ -1,8 +1,7 @@
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 PARTNER_FIELDS = (
     "name",
@@ -16,22 +15,17 @@ PARTNER_FIELDS = (
     "city",
     "vat",
 )
-SKIP_GENERIC_FIELDS = {"binary", "properties", "properties_definition"}
-
-
-def _ref(record):
-    """A many2one reference frozen as id + name."""
-    if not record:
-        return None
-    return {"id": record.id, "name": record.display_name}
-
-
-def _dt(value):
-    return fields.Datetime.to_string(value) if value else None
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    """Closed tickets of customer-service (regulated) teams are archived, once per
+    round (cs.archivable.mixin)."""
+
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "cs.archivable.mixin"]
+
+    _cs_archive_template = "cs_archive.rendering_ticket"
+    _cs_archive_reason = "closed"
 
     def _cs_on_closed(self):
         res = super()._cs_on_closed()
@@ -40,48 +34,56 @@ class HelpdeskTicket(models.Model):
         self.sudo()._cs_archive(reason="closed")
         return res
 
-    # ------------------------------------------------------------------ archiving
-    @api.model
-    def _cs_archive_entry_type_code(self, ticket):
+    # ------------------------------------------------------------------ archivable
+    def _cs_archive_regulated(self):
+        """Tickets the regulated rules apply to (customer-service teams); every
+        ticket while the team flag does not exist."""
+        if "cs_regulated" not in self._fields:
+            return self
+        return self.filtered("cs_regulated")
+
+    def _cs_archivable(self):
+        return self._cs_archive_regulated()
+
+    def _cs_archive_round(self):
+        self.ensure_one()
+        return self.round_number
+
+    def _cs_archive_entry_type_code(self):
         """Entry type of a ticket: its kind (complaint, consultation, ...)."""
-        return ticket.request_kind or "consultation"
+        self.ensure_one()
+        return self.request_kind or "consultation"
 
-    def _cs_archive(self, reason="closed"):
-        """Write the archive entries of these (closed) tickets, one per ticket
-        and round; tickets already archived for their round are skipped."""
-        if not self:
-            return self.env["cs.archive.entry"]
-        self.env.cr.execute(
-            """
-            SELECT res_id, source_round FROM cs_archive_entry
-             WHERE res_model = 'helpdesk.ticket' AND res_id IN %s
-            """,
-            [tuple(self.ids)],
+    def _cs_archive_item(self, payload):
+        self.ensure_one()
+        return {
+            "partner": self.partner_id,
+            "company": self.company_id,
+            "first_owner": self.first_owner_id,
+            "handler": self.user_id,
+            "name": f"{self.number} {self.name}",
+        }
+
+    @api.model
+    def _cs_archive_missing_sql(self):
+        """Closed (regulated) tickets whose current round has no entry."""
+        regulated = SQL("TRUE")
+        if "cs_regulated" in self._fields:
+            regulated = SQL("x.cs_regulated")
+        return (
+            SQL("helpdesk_ticket x JOIN helpdesk_ticket_stage s ON s.id = x.stage_id"),
+            SQL(
+                """
+                s.closed AND %s AND NOT EXISTS (
+                    SELECT 1 FROM cs_archive_entry e
+                     WHERE e.res_model = 'helpdesk.ticket' AND e.res_id = x.id
+                       AND e.source_round = x.round_number)
+                """,
+                regulated,
+            ),
         )
-        done = set(self.env.cr.fetchall())
-        tickets = self.filtered(lambda t: (t.id, t.round_number) not in done)
-        if not tickets:
-            return self.env["cs.archive.entry"]
-        payloads = tickets._cs_archive_payloads(reason)
-        items = []
-        for ticket in tickets:
-            payload = payloads[ticket.id]
-            items.append(
-                {
-                    "entry_type": self._cs_archive_entry_type_code(ticket),
-                    "partner": ticket.partner_id,
-                    "company": ticket.company_id,
-                    "source": ticket,
-                    "payload": payload,
-                    "rendering_html": ticket._cs_archive_render(payload),
-                    "source_round": ticket.round_number,
-                    "first_owner": ticket.first_owner_id,
-                    "handler": ticket.user_id,
-                    "name": f"{ticket.number} {ticket.name}",
-                }
-            )
-        return self.env["cs.archive.entry"]._archive_many(items)
 
+    # ------------------------------------------------------------------ payload
     def _cs_archive_payloads(self, reason):
         """{ticket id: payload} for these tickets, with a bounded number of
         queries whatever their number (one per related model)."""
@@ -97,9 +99,9 @@ class HelpdeskTicket(models.Model):
                     "round": d.round,
                     "target": d.target_type,
                     "policy": d.policy_id.display_name or None,
-                    "start_date": _dt(d.start_date),
-                    "due_date": _dt(d.due_date),
-                    "met_date": _dt(d.met_date),
+                    "start_date": self._cs_archive_dt(d.start_date),
+                    "due_date": self._cs_archive_dt(d.due_date),
+                    "met_date": self._cs_archive_dt(d.met_date),
                     "state": d.state,
                     "escalation_level": d.escalation_level,
                 }
@@ -110,12 +112,12 @@ class HelpdeskTicket(models.Model):
         ):
             transfers[tr.ticket_id.id].append(
                 {
-                    "date": _dt(tr.date),
-                    "by": _ref(tr.user_id),
-                    "from_user": _ref(tr.from_user_id),
-                    "to_user": _ref(tr.to_user_id),
-                    "from_team": _ref(tr.from_team_id),
-                    "to_team": _ref(tr.to_team_id),
+                    "date": self._cs_archive_dt(tr.date),
+                    "by": self._cs_archive_ref(tr.user_id),
+                    "from_user": self._cs_archive_ref(tr.from_user_id),
+                    "to_user": self._cs_archive_ref(tr.to_user_id),
+                    "from_team": self._cs_archive_ref(tr.from_team_id),
+                    "to_team": self._cs_archive_ref(tr.to_team_id),
                     "reason": tr.reason,
                 }
             )
@@ -126,11 +128,13 @@ class HelpdeskTicket(models.Model):
             rounds[rnd.ticket_id.id].append(
                 {
                     "round": rnd.round,
-                    "start_date": _dt(rnd.start_date),
-                    "closed_date": _dt(rnd.closed_date),
-                    "satisfaction_confirm_date": _dt(rnd.satisfaction_confirm_date),
+                    "start_date": self._cs_archive_dt(rnd.start_date),
+                    "closed_date": self._cs_archive_dt(rnd.closed_date),
+                    "satisfaction_confirm_date": self._cs_archive_dt(
+                        rnd.satisfaction_confirm_date
+                    ),
                     "satisfaction_note": rnd.satisfaction_note or None,
-                    "reopen_date": _dt(rnd.reopen_date),
+                    "reopen_date": self._cs_archive_dt(rnd.reopen_date),
                     "reopen_reason": rnd.reopen_reason,
                 }
             )
@@ -164,21 +168,21 @@ class HelpdeskTicket(models.Model):
                     "complaint_class": ticket.complaint_class or None,
                     "complaint_subreason": ticket.complaint_subreason or None,
                     "severity": ticket.severity or None,
-                    "channel": _ref(ticket.channel_id),
-                    "category": _ref(ticket.category_id),
-                    "team": _ref(ticket.team_id),
-                    "stage": _ref(ticket.stage_id),
+                    "channel": self._cs_archive_ref(ticket.channel_id),
+                    "category": self._cs_archive_ref(ticket.category_id),
+                    "team": self._cs_archive_ref(ticket.team_id),
+                    "stage": self._cs_archive_ref(ticket.stage_id),
                     "priority": ticket.priority,
                     "tags": [t.name for t in ticket.tag_ids],
-                    "created": _dt(ticket.create_date),
-                    "accepted": _dt(ticket.round_start_date),
-                    "closed": _dt(ticket.closed_date),
+                    "created": self._cs_archive_dt(ticket.create_date),
+                    "accepted": self._cs_archive_dt(ticket.round_start_date),
+                    "closed": self._cs_archive_dt(ticket.closed_date),
                     "round": ticket.round_number,
                 },
                 "customer": ticket._cs_archive_customer(),
                 "request": {
                     "customer_request": ticket.customer_request or None,
-                    "product": _ref(ticket.register_product_id),
+                    "product": self._cs_archive_ref(ticket.register_product_id),
                     "product_code": ticket.register_product_id.default_code or None,
                     "product_spec": ticket.product_spec or None,
                     "purchase_date": fields.Date.to_string(ticket.purchase_date)
@@ -190,28 +194,40 @@ class HelpdeskTicket(models.Model):
                     "quantity_affected": ticket.quantity_affected,
                 },
                 "ownership": {
-                    "first_owner": _ref(ticket.first_owner_id),
-                    "handler": _ref(ticket.user_id),
-                    "assistants": [_ref(u) for u in ticket.assist_user_ids],
+                    "first_owner": self._cs_archive_ref(ticket.first_owner_id),
+                    "handler": self._cs_archive_ref(ticket.user_id),
+                    "assistants": [
+                        self._cs_archive_ref(u) for u in ticket.assist_user_ids
+                    ],
                     "transfers": transfers[ticket.id],
                 },
                 "closing": {
-                    "satisfaction_confirm_date": _dt(ticket.satisfaction_confirm_date),
-                    "satisfaction_confirm_user": _ref(
+                    "satisfaction_confirm_date": self._cs_archive_dt(
+                        ticket.satisfaction_confirm_date
+                    ),
+                    "satisfaction_confirm_user": self._cs_archive_ref(
                         ticket.satisfaction_confirm_user_id
                     ),
                     "satisfaction_confirm_method": ticket.satisfaction_confirm_method
                     or None,
                     "satisfaction_note": ticket.satisfaction_note or None,
-                    "owner_signoff_date": _dt(ticket.owner_signoff_date),
-                    "owner_signoff_user": _ref(ticket.owner_signoff_user_id),
+                    "owner_signoff_date": self._cs_archive_dt(
+                        ticket.owner_signoff_date
+                    ),
+                    "owner_signoff_user": self._cs_archive_ref(
+                        ticket.owner_signoff_user_id
+                    ),
                     "force_closed": ticket.force_closed,
                     "force_close_reason": ticket.force_close_reason or None,
-                    "force_close_user": _ref(ticket.force_close_user_id),
+                    "force_close_user": self._cs_archive_ref(
+                        ticket.force_close_user_id
+                    ),
                     "investigation_report": str(ticket.investigation_report or "")
                     or None,
-                    "investigation_report_date": _dt(ticket.investigation_report_date),
-                    "first_reply_date": _dt(ticket.first_reply_date),
+                    "investigation_report_date": self._cs_archive_dt(
+                        ticket.investigation_report_date
+                    ),
+                    "first_reply_date": self._cs_archive_dt(ticket.first_reply_date),
                 },
                 "deadlines": {
                     "met": sum(1 for d in current if d["state"] == "met"),
@@ -242,7 +258,7 @@ class HelpdeskTicket(models.Model):
             values.update(
                 {
                     "id": partner.id,
-                    "company": _ref(partner.commercial_partner_id),
+                    "company": self._cs_archive_ref(partner.commercial_partner_id),
                     "state": partner.state_id.name or None,
                     "country": partner.country_id.code or None,
                 }
@@ -266,8 +282,8 @@ class HelpdeskTicket(models.Model):
             result[msg.res_id].append(
                 {
                     "id": msg.id,
-                    "date": _dt(msg.date),
-                    "author": _ref(msg.author_id),
+                    "date": self._cs_archive_dt(msg.date),
+                    "author": self._cs_archive_ref(msg.author_id),
                     "email_from": msg.email_from or None,
                     "type": msg.message_type,
                     "subject": msg.subject or None,
@@ -314,269 +330,3 @@ class HelpdeskTicket(models.Model):
         ):
             result[res.ticket_id.id].append(self._cs_archive_generic(res))
         return result
-
-    @api.model
-    def _cs_archive_generic(self, record):
-        """Every stored field of a record: scalars as they are, relations as
-        references; credit notes (account.move) and returns (stock.picking)
-        with their number, state and amount; tier reviews (approvals) when
-        present."""
-        values = {"id": record.id, "name": record.display_name}
-        for name, field in record._fields.items():
-            if (
-                not (field.store or field.type == "one2many")
-                or field.type in SKIP_GENERIC_FIELDS
-                or name in models.MAGIC_COLUMNS
-                or name in ("id", "display_name", "message_main_attachment_id")
-                or name.startswith(("message_", "activity_", "website_message"))
-            ):
-                continue
-            values[name] = self._cs_archive_value(field, record[name])
-        if "review_ids" in record._fields:
-            values["approvals"] = [
-                {
-                    "status": review.status,
-                    "reviewers": [u.name for u in review.reviewer_ids],
-                    "done_by": _ref(review.done_by),
-                    "reviewed_date": _dt(review.reviewed_date),
-                    "comment": review.comment or None,
-                }
-                for review in record.review_ids
-            ]
-        return values
-
-    @api.model
-    def _cs_archive_value(self, field, value):
-        if isinstance(value, models.BaseModel):
-            if field.type in ("one2many", "many2many"):
-                return [self._cs_archive_reference(v) for v in value]
-            return self._cs_archive_reference(value)
-        if field.type == "datetime":
-            return _dt(value)
-        if field.type == "date":
-            return fields.Date.to_string(value) if value else None
-        if field.type in ("monetary", "float", "integer", "boolean"):
-            return value
-        if value is False or value is None:
-            return None
-        if isinstance(value, (str, int, float, list, dict)):
-            return str(value) if field.type == "html" else value
-        return str(value)
-
-    @api.model
-    def _cs_archive_reference(self, record):
-        if not record:
-            return None
-        ref = _ref(record)
-        if record._name == "account.move":
-            ref.update(
-                move_type=record.move_type,
-                state=record.state,
-                amount_total=record.amount_total,
-                currency=record.currency_id.name,
-            )
-        elif record._name == "stock.picking":
-            ref.update(
-                state=record.state,
-                date_done=_dt(record.date_done),
-                origin=record.origin or None,
-            )
-        return ref
-
-    # ------------------------------------------------------------------ rendering
-    def _cs_archive_render(self, payload):
-        """The readable version of a ticket's payload (labels in the language of
-        the user who closed it). A Markup built from escaped values; the only
-        HTML embedded as such (description, report, message bodies) was
-        sanitised by the ORM when it was written."""
-        self.ensure_one()
-        t, c, r, o, cl = (
-            payload["ticket"],
-            payload["customer"],
-            payload["request"],
-            payload["ownership"],
-            payload["closing"],
-        )
-        Entry = self.env["cs.archive.entry"]
-        Deadline = self.env["cs.ticket.deadline"]
-
-        def label(model, fname, value):
-            return dict(model._fields[fname]._description_selection(self.env)).get(
-                value, value
-            )
-
-        sections = [
-            (
-                self.env._("Request"),
-                [
-                    (self.env._("Number"), t["number"]),
-                    (self.env._("Title"), t["title"]),
-                    (self.env._("Kind"), t["kind_label"]),
-                    (self.env._("Severity"), label(self, "severity", t["severity"])),
-                    (
-                        self.env._("Class"),
-                        label(self, "complaint_class", t["complaint_class"]),
-                    ),
-                    (self.env._("Channel"), t["channel"]),
-                    (self.env._("Team"), t["team"]),
-                    (self.env._("Accepted on"), t["accepted"]),
-                    (self.env._("Closed on"), t["closed"]),
-                    (self.env._("Round"), t["round"]),
-                    (self.env._("Description"), Markup(t["description"])),
-                    (self.env._("Customer's request"), r["customer_request"]),
-                ],
-            ),
-            (
-                self.env._("Customer"),
-                [
-                    (self.env._("Name"), c.get("name") or c.get("contact_name")),
-                    (self.env._("Company"), c.get("company")),
-                    (self.env._("Email"), c.get("email") or c.get("contact_email")),
-                    (self.env._("Phone"), c.get("phone")),
-                    (self.env._("Mobile"), c.get("mobile")),
-                    (
-                        self.env._("Address"),
-                        " ".join(
-                            v
-                            for v in (
-                                c.get("street"),
-                                c.get("street2"),
-                                c.get("zip"),
-                                c.get("city"),
-                                c.get("state"),
-                                c.get("country"),
-                            )
-                            if v
-                        ),
-                    ),
-                ],
-            ),
-            (
-                self.env._("Service register"),
-                [
-                    (self.env._("Product"), r["product"]),
-                    (self.env._("Model / specification"), r["product_spec"]),
-                    (self.env._("Purchase date"), r["purchase_date"]),
-                    (self.env._("Purchase place"), r["purchase_place"]),
-                    (self.env._("Order reference"), r["order_ref"]),
-                    (self.env._("Lot / serial number"), r["lot_ref"]),
-                    (self.env._("Quantity affected"), r["quantity_affected"]),
-                ],
-            ),
-            (
-                self.env._("Ownership"),
-                [
-                    (self.env._("First owner"), o["first_owner"]),
-                    (self.env._("Handler"), o["handler"]),
-                    (self.env._("Assisting agents"), o["assistants"]),
-                ],
-            ),
-            (
-                self.env._("Transfers"),
-                {
-                    "columns": [
-                        self.env._("Date"),
-                        self.env._("From"),
-                        self.env._("To"),
-                        self.env._("Reason"),
-                    ],
-                    "rows": [
-                        [
-                            tr["date"],
-                            tr["from_user"] or tr["from_team"],
-                            tr["to_user"] or tr["to_team"],
-                            tr["reason"],
-                        ]
-                        for tr in o["transfers"]
-                    ],
-                },
-            ),
-            (
-                self.env._("Deadlines"),
-                {
-                    "columns": [
-                        self.env._("Round"),
-                        self.env._("Target"),
-                        self.env._("Due"),
-                        self.env._("Met on"),
-                        self.env._("State"),
-                    ],
-                    "rows": [
-                        [
-                            d["round"],
-                            label(Deadline, "target_type", d["target"]),
-                            d["due_date"],
-                            d["met_date"],
-                            label(Deadline, "state", d["state"]),
-                        ]
-                        for d in payload["deadlines"]["all"]
-                    ],
-                },
-            ),
-            (
-                self.env._("Closing"),
-                [
-                    (
-                        self.env._("Satisfaction confirmed on"),
-                        cl["satisfaction_confirm_date"],
-                    ),
-                    (self.env._("Confirmed by"), cl["satisfaction_confirm_user"]),
-                    (
-                        self.env._("Confirmed through"),
-                        cl["satisfaction_confirm_method"],
-                    ),
-                    (self.env._("Note"), cl["satisfaction_note"]),
-                    (self.env._("Owner signed off on"), cl["owner_signoff_date"]),
-                    (self.env._("Force-closed"), cl["force_closed"]),
-                    (self.env._("Force-close reason"), cl["force_close_reason"]),
-                ],
-            ),
-            (
-                self.env._("Messages with the customer"),
-                {
-                    "columns": [
-                        self.env._("Date"),
-                        self.env._("Author"),
-                        self.env._("Message"),
-                        self.env._("Attachments"),
-                    ],
-                    "rows": [
-                        [
-                            m["date"],
-                            m["author"] or m["email_from"],
-                            Markup(m["body"]),
-                            ", ".join(a["name"] for a in m["attachments"]),
-                        ]
-                        for m in payload["messages"]
-                    ],
-                },
-            ),
-            (
-                self.env._("Attachments"),
-                {
-                    "columns": [
-                        self.env._("Name"),
-                        self.env._("Size"),
-                        self.env._("SHA-1 checksum"),
-                    ],
-                    "rows": [
-                        [a["name"], a["size"], a["checksum"]]
-                        for a in payload["attachments"]
-                    ],
-                },
-            ),
-        ]
-        if payload.get("resolutions"):
-            sections.append(
-                (
-                    self.env._("Resolutions"),
-                    [
-                        (res["name"], Entry._cs_render_generic("", res))
-                        for res in payload["resolutions"]
-                    ],
-                )
-            )
-        title = self.env._(
-            "%(kind)s %(number)s", kind=t["kind_label"], number=t["number"]
-        )
-        return Entry._cs_render_sections(title, sections)

@@ -6,3 +6,4 @@ from . import test_security
 from . import test_completeness
 from . import test_concurrency
 from . import test_resolution
+from . import test_workflow

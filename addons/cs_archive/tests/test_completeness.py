@@ -28,15 +28,16 @@ class TestCompleteness(CsArchiveCommon):
         missing = Missing.with_user(self.reader).search([("ticket_id", "=", ticket.id)])
         self.assertEqual(len(missing), 1)
         self.assertEqual(missing.round_number, 2)
-        count = Missing._cron_archive_missing(batch_size=1, auto_commit=False)
-        self.assertGreaterEqual(count, 1)
+        self.assertEqual(Missing.search([]).ticket_id, ticket)
+        # one batch per call (Odoo 18 cron progress API: the runner calls again)
+        self.assertEqual(Missing._cron_archive_missing(batch_size=1), 1)
         self.assertFalse(Missing.search([("ticket_id", "=", ticket.id)]))
         second = self._entry(ticket)
         self.assertEqual(second.source_round, 2)
         self.assertNotEqual(second, first)
         self.assertIn('"archive_reason":"completeness"', second.sudo().content_json)
         # idempotent
-        self.assertEqual(Missing._cron_archive_missing(auto_commit=False), 0)
+        self.assertEqual(Missing._cron_archive_missing(), 0)
         self.assertEqual(self._check().result, "ok")
 
     def test_archive_now_button_for_managers_only(self):
@@ -48,3 +49,22 @@ class TestCompleteness(CsArchiveCommon):
         self.assertEqual(self._entry(ticket).source_round, 2)
         # archiving the same round twice does nothing
         self.assertFalse(ticket.sudo()._cs_archive())
+
+    def test_job_reports_progress_one_batch_per_call(self):
+        """Odoo 18's cron progress API: a batch per call, the rest reported as
+        remaining (the runner commits and calls again)."""
+        first, _e1 = self._closed_without_entry()
+        second, _e2 = self._closed_without_entry()
+        cron = self.env.ref("cs_archive.ir_cron_cs_archive_missing")
+        _cron, progress = cron._add_progress()
+        Missing = self.env["cs.archive.missing"].with_context(
+            ir_cron_progress_id=progress.id
+        )
+        self.assertEqual(Missing._cron_archive_missing(batch_size=1), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertEqual(Missing._cron_archive_missing(batch_size=1), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(self._entry(first).source_round, 2)
+        self.assertEqual(self._entry(second).source_round, 2)
+        self.assertFalse(Missing.search([]))
+        self.assertEqual(self._check().result, "ok")

@@ -103,7 +103,7 @@ class TestIntegrity(CsArchiveCommon):
         report = self.Report.browse(action["res_id"])
         self.assertEqual(report.result, "ok")
         self.assertEqual(report.user_id, self.arch_manager)
-        reports = self.Report._cron_check_integrity(batch_size=3, auto_commit=False)
+        reports = self.Report._cron_check_integrity(batch_size=3)
         self.assertIn(self.company, reports.company_id)
         self.assertEqual(set(reports.mapped("result")), {"ok"})
         # reports are evidence too

@@ -1,32 +1,11 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
 
-from odoo.addons.cs_archive.models.helpdesk_ticket import _dt, _ref
 from odoo.addons.cs_survey.models.cs_survey_score import local_date
 
-from .backfill import archive_missing, cron_auto_commit
-
 PAYLOAD_SCHEMA = "cs_archive_survey.survey/1"
-
-
-def _customer(partner):
-    """The customer as they were when archived."""
-    if not partner:
-        return None
-    return {
-        "id": partner.id,
-        "name": partner.display_name,
-        "email": partner.email or None,
-        "phone": partner.phone or None,
-        "mobile": partner.mobile or None,
-    }
-
-
-def _ticket(ticket):
-    if not ticket:
-        return None
-    return {"id": ticket.id, "number": ticket.number, "title": ticket.name}
 
 
 def _score(has_score, score):
@@ -34,7 +13,15 @@ def _score(has_score, score):
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    """Completed satisfaction answers are archived for the customer
+    (cs.archivable.mixin)."""
+
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "cs.archivable.mixin"]
+
+    _cs_archive_entry_type = "survey"
+    _cs_archive_template = "cs_archive_survey.rendering_survey"
+    _cs_archive_reason = "answered"
 
     def _mark_done(self):
         res = super()._mark_done()  # cs_survey scores the answers there
@@ -43,7 +30,7 @@ class SurveyUserInput(models.Model):
         self.sudo()._cs_archive()
         return res
 
-    # ------------------------------------------------------------------ archiving
+    # ------------------------------------------------------------------ archivable
     def _cs_archivable(self):
         """Completed satisfaction answers that belong to a ticket or a customer."""
         return self.filtered(
@@ -54,49 +41,41 @@ class SurveyUserInput(models.Model):
             )
         )
 
-    def _cs_archive(self):
-        """Write one archive entry per completed satisfaction answer; answers
-        already archived are skipped (the hook may run twice)."""
-        Entry = self.env["cs.archive.entry"]
-        inputs = self._cs_archivable()
-        if not inputs:
-            return Entry
-        self.env.cr.execute(
-            "SELECT res_id FROM cs_archive_entry WHERE res_model = %s AND res_id IN %s",
-            [self._name, tuple(inputs.ids)],
-        )
-        done = {row[0] for row in self.env.cr.fetchall()}
-        inputs = inputs.filtered(lambda i: i.id not in done)
-        if not inputs:
-            return Entry
-        payloads = inputs._cs_archive_payloads()
-        items = []
-        for user_input in inputs:
-            ticket = user_input.cs_ticket_id
-            payload = payloads[user_input.id]
-            items.append(
-                {
-                    "entry_type": "survey",
-                    "partner": user_input.partner_id or ticket.partner_id,
-                    "company": ticket.company_id or user_input.cs_company_id,
-                    "source": user_input,
-                    "payload": payload,
-                    "rendering_html": user_input._cs_archive_render(payload),
-                    "first_owner": ticket.first_owner_id,
-                    "handler": ticket.user_id,
-                    "name": " ".join(
-                        p
-                        for p in (
-                            user_input.survey_id.title,
-                            ticket.number or (user_input.partner_id.display_name),
-                        )
-                        if p
-                    ),
-                }
-            )
-        return Entry._archive_many(items)
+    def _cs_archive_item(self, payload):
+        self.ensure_one()
+        ticket = self.cs_ticket_id
+        return {
+            "partner": self.partner_id or ticket.partner_id,
+            "company": ticket.company_id or self.cs_company_id,
+            "first_owner": ticket.first_owner_id,
+            "handler": ticket.user_id,
+            "name": " ".join(
+                p
+                for p in (
+                    self.survey_id.title,
+                    ticket.number or self.partner_id.display_name,
+                )
+                if p
+            ),
+        }
 
-    def _cs_archive_payloads(self):
+    @api.model
+    def _cs_archive_missing_sql(self):
+        return (
+            SQL("survey_user_input x JOIN survey_survey s ON s.id = x.survey_id"),
+            SQL(
+                """
+                s.cs_is_satisfaction AND x.state = 'done'
+                AND (x.cs_ticket_id IS NOT NULL OR x.partner_id IS NOT NULL)
+                AND NOT EXISTS (
+                    SELECT 1 FROM cs_archive_entry e
+                     WHERE e.res_model = 'survey.user_input' AND e.res_id = x.id)
+                """
+            ),
+        )
+
+    # ------------------------------------------------------------------ payload
+    def _cs_archive_payloads(self, reason=None):
         """{answer id: payload}, with one query per related model whatever the
         number of answers."""
         lines = defaultdict(list)
@@ -128,7 +107,7 @@ class SurveyUserInput(models.Model):
             if row.rated_user_id:
                 agents[row.user_input_id.id].append(
                     {
-                        "agent": _ref(row.rated_user_id),
+                        "agent": self._cs_archive_ref(row.rated_user_id),
                         "dimension": dim_ref,
                         "score": _score(row.has_score, row.score),
                         "answers": row.answer_count,
@@ -146,12 +125,16 @@ class SurveyUserInput(models.Model):
                     "id": user_input.survey_id.id,
                     "title": user_input.survey_id.title,
                 },
-                "customer": _customer(user_input.partner_id or ticket.partner_id),
-                "ticket": _ticket(ticket),
-                "campaign": _ref(user_input.cs_campaign_id),
-                "rated_agents": [_ref(u) for u in user_input.cs_rated_user_ids],
-                "sent_date": _dt(user_input.cs_sent_date),
-                "answered_date": _dt(answered),
+                "customer": self._cs_archive_partner(
+                    user_input.partner_id or ticket.partner_id
+                ),
+                "ticket": self._cs_archive_ticket_ref(ticket),
+                "campaign": self._cs_archive_ref(user_input.cs_campaign_id),
+                "rated_agents": [
+                    self._cs_archive_ref(u) for u in user_input.cs_rated_user_ids
+                ],
+                "sent_date": self._cs_archive_dt(user_input.cs_sent_date),
+                "answered_date": self._cs_archive_dt(answered),
                 "answer_date_local": (
                     str(local_date(answered, company.partner_id.tz))
                     if answered
@@ -196,7 +179,7 @@ class SurveyUserInput(models.Model):
         elif kind == "date":
             text = str(line.value_date) if line.value_date else None
         elif kind == "datetime":
-            text = _dt(line.value_datetime)
+            text = self._cs_archive_dt(line.value_datetime)
         else:
             text = line[f"value_{kind}"] or None
         return {
@@ -212,127 +195,9 @@ class SurveyUserInput(models.Model):
             "skipped": bool(line.skipped),
         }
 
-    # ------------------------------------------------------------------ rendering
-    def _cs_archive_render(self, payload):
-        """The readable version of an answer's payload: a Markup built from
-        escaped values only (no HTML of the customer is embedded as such)."""
-        self.ensure_one()
-        score = payload["score"]
-        ticket = payload["ticket"] or {}
-        customer = payload["customer"] or {}
-        sections = [
-            (
-                self.env._("Satisfaction survey"),
-                [
-                    (self.env._("Survey"), payload["survey"]["title"]),
-                    (self.env._("Customer"), customer.get("name")),
-                    (self.env._("Ticket"), ticket.get("number")),
-                    (self.env._("Ticket title"), ticket.get("title")),
-                    (self.env._("Campaign"), payload["campaign"]),
-                    (self.env._("Rated agents"), payload["rated_agents"]),
-                    (self.env._("Sent on"), payload["sent_date"]),
-                    (self.env._("Answered on"), payload["answered_date"]),
-                    (self.env._("Score (0-100)"), score["score"]),
-                    (self.env._("Counted answers"), score["counted"]),
-                    (self.env._("Answers given"), score["answers"]),
-                    (self.env._("Low result"), score["low"]),
-                ],
-            ),
-            (
-                self.env._("Answers"),
-                {
-                    "columns": [
-                        self.env._("Question"),
-                        self.env._("Row"),
-                        self.env._("Answer"),
-                        self.env._("Points"),
-                        self.env._("Not counted (don't know)"),
-                    ],
-                    "rows": [
-                        [
-                            a["question"],
-                            a["row"],
-                            self.env._("(skipped)") if a["skipped"] else a["answer"],
-                            a["points"],
-                            a["dont_know"],
-                        ]
-                        for a in payload["answers"]
-                    ],
-                },
-            ),
-            (
-                self.env._("Scores by dimension"),
-                {
-                    "columns": [
-                        self.env._("Dimension"),
-                        self.env._("Score (0-100)"),
-                        self.env._("Counted answers"),
-                        self.env._("Answers given"),
-                    ],
-                    "rows": [
-                        [d["dimension"], d["score"], d["counted"], d["answers"]]
-                        for d in payload["dimension_scores"]
-                    ],
-                },
-            ),
-            (
-                self.env._("Scores by agent"),
-                {
-                    "columns": [
-                        self.env._("Agent"),
-                        self.env._("Dimension"),
-                        self.env._("Score (0-100)"),
-                        self.env._("Counted answers"),
-                        self.env._("Answers given"),
-                    ],
-                    "rows": [
-                        [
-                            a["agent"],
-                            a["dimension"],
-                            a["score"],
-                            a["counted"],
-                            a["answers"],
-                        ]
-                        for a in payload["agent_scores"]
-                    ],
-                },
-            ),
-        ]
-        title = self.env._(
-            "%(survey)s: %(customer)s",
-            survey=payload["survey"]["title"],
-            customer=customer.get("name") or "-",
-        )
-        return self.env["cs.archive.entry"]._cs_render_sections(title, sections)
-
     # ------------------------------------------------------------------ backfill
     @api.model
-    def _cs_archive_backfill(self, batch_size=500, auto_commit=False):
+    def _cs_archive_backfill(self, batch_size=500):
         """Archive the completed satisfaction answers that have no entry yet (in
-        batches; keyset pagination on the id). Returns the number archived."""
-        self.flush_model(["state", "cs_ticket_id", "partner_id", "survey_id"])
-        return archive_missing(
-            self,
-            """
-            SELECT i.id FROM survey_user_input i
-              JOIN survey_survey s ON s.id = i.survey_id
-             WHERE i.id > %s AND s.cs_is_satisfaction AND i.state = 'done'
-               AND (i.cs_ticket_id IS NOT NULL OR i.partner_id IS NOT NULL)
-               AND NOT EXISTS (
-                   SELECT 1 FROM cs_archive_entry e
-                    WHERE e.res_model = 'survey.user_input' AND e.res_id = i.id)
-             ORDER BY i.id
-             LIMIT %s
-            """,
-            batch_size,
-            auto_commit,
-        )
-
-    @api.model
-    def _cron_cs_archive_missing(self, batch_size=500, auto_commit=None):
-        """Completeness job (R26): archive the answers that have no entry yet,
-        committing per batch; safe when two cron workers run it at once (the chain
-        head lock serialises them, the loser retries its batch)."""
-        return self._cs_archive_backfill(
-            batch_size=batch_size, auto_commit=cron_auto_commit(auto_commit)
-        )
+        batches). Returns the number archived."""
+        return self._cs_archive_missing(batch_size=batch_size)[0]
