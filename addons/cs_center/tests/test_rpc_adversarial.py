@@ -31,6 +31,7 @@ fails listing every attempt that got through.
 """
 
 import logging
+import os
 import sys
 import xmlrpc.client
 
@@ -48,6 +49,7 @@ from .rpc_adversarial_tools import (
     FixtureFactory,
     button_groups,
     other_value,
+    plain,
     scan_context_keys,
     snapshot_value,
     user_has_groups_spec,
@@ -227,9 +229,16 @@ class TestRpcAdversarial(HttpCase):
         if context:
             kwargs["context"] = context
         self.attempts += 1
+        self.per_model[model] = self.per_model.get(model, 0) + 1
         try:
             result = self.xmlrpc_object.execute_kw(
-                self.env.cr.dbname, user.id, user.login, model, method, args, kwargs
+                self.env.cr.dbname,
+                user.id,
+                user.login,
+                model,
+                method,
+                plain(args),
+                plain(kwargs),
             )
         except xmlrpc.client.Fault as fault:
             if "cannot marshal None" in fault.faultString:
@@ -641,6 +650,7 @@ class TestRpcAdversarial(HttpCase):
     def test_rpc_adversarial(self):
         self.attempts = 0
         self.before_cache = {}
+        self.per_model = {}
         self.leaks = []
         self.untried = []
         self.unreachable = []
@@ -669,15 +679,18 @@ class TestRpcAdversarial(HttpCase):
             f"{len(self.leaks)} got through"
         )
         _report_line(type(self)._pytest_config, line)
-        _logger.info(
-            "%s (%d workflow models; roles skipped: %s; untried: %s; states not "
-            "reached: %s)",
-            line,
-            len(models),
-            ", ".join(self.skipped_roles) or "none",
-            ", ".join(self.untried) or "none",
-            "; ".join(self.unreachable) or "none",
+        details = (
+            f"{line} ({len(models)} workflow models: {', '.join(models)}; roles "
+            f"skipped: {', '.join(self.skipped_roles) or 'none'}; fields without a "
+            f"value to try: {', '.join(self.untried) or 'none'}; states not "
+            f"reached: {'; '.join(self.unreachable) or 'none'}; context keys: "
+            f"{', '.join(self.context_keys)})"
         )
+        _logger.info(details)
+        if os.environ.get("CS_RPC_VERBOSE"):
+            _report_line(type(self)._pytest_config, details)
+            for stat in sorted(self.per_model.items()):
+                _report_line(type(self)._pytest_config, "  %s: %d attempts" % stat)
         self.assertTrue(models, "no model is built on cs.workflow.mixin")
         self.assertFalse(
             missing,
