@@ -166,11 +166,15 @@ class CsArchiveDisposal(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        # before the mixin's generic refusal: the reason in the users' words
         if not self._cs_granted():
-            self._cs_check_manager()
-            if self.filtered(lambda d: d.state != "draft"):
-                raise UserError(self.env._("Only a draft disposal can be deleted."))
+            self._cs_check_unlink()
         return super().unlink()
+
+    def _cs_check_unlink(self):
+        self._cs_check_manager()
+        if self.filtered(lambda d: d.state != "draft"):
+            raise UserError(self.env._("Only a draft disposal can be deleted."))
 
     # ------------------------------------------------------------------ actions
     @api.model

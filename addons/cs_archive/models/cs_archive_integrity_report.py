@@ -103,7 +103,8 @@ class CsArchiveIntegrityReport(models.Model):
     def _cs_refuse_write(self):
         raise AccessError(self.env._("An integrity report cannot be changed."))
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise AccessError(self.env._("An integrity report cannot be deleted."))
 
     # ------------------------------------------------------------------ actions

@@ -77,5 +77,6 @@ class CsArchiveReadLog(models.Model):
     def _cs_refuse_write(self):
         raise AccessError(self.env._("The archive read log cannot be changed."))
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise AccessError(self.env._("The archive read log cannot be deleted."))

@@ -16,13 +16,16 @@ PARTNER_FIELDS = (
     "vat",
 )
 
+# an extension of helpdesk.ticket (the name repeated: two parents)
+TICKET = "helpdesk.ticket"
+
 
 class HelpdeskTicket(models.Model):
     """Closed tickets of customer-service (regulated) teams are archived, once per
     round (cs.archivable.mixin)."""
 
-    _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "cs.archivable.mixin"]
+    _name = TICKET
+    _inherit = [TICKET, "cs.archivable.mixin"]
 
     _cs_archive_template = "cs_archive.rendering_ticket"
     _cs_archive_reason = "closed"

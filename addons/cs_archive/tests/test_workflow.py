@@ -238,6 +238,15 @@ class TestArchiveWorkflow(CsArchiveCommon):
         self.assertIn("<h4>Deadlines</h4>", html)
         self.assertEqual(self.entry.rendering_hash, sha256_hex(html))
 
+    def test_rendering_in_the_archiver_language(self):
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            self.skipTest("zh_CN not loaded")
+        ticket = self.ticket.sudo().with_context(lang="zh_CN")
+        payload = ticket._cs_archive_payloads("closed")[ticket.id]
+        html = str(ticket._cs_archive_render(payload))
+        self.assertIn("受理时间", html)
+        self.assertIn(ticket.number, html)
+
     def test_only_regulated_tickets_archived_on_close(self):
         if "cs_regulated" not in self.Ticket._fields:
             self.skipTest("helpdesk.ticket.cs_regulated not installed yet")

@@ -3,12 +3,15 @@ from odoo.tools import SQL
 
 PAYLOAD_SCHEMA = "cs_archive_survey.callback/1"
 
+# an extension of cs.callback (the name repeated: two parents)
+CALLBACK = "cs.callback"
+
 
 class CsCallback(models.Model):
     """Done callbacks are archived for the customer (cs.archivable.mixin)."""
 
-    _name = "cs.callback"
-    _inherit = ["cs.callback", "cs.archivable.mixin"]
+    _name = CALLBACK
+    _inherit = [CALLBACK, "cs.archivable.mixin"]
 
     _cs_archive_entry_type = "callback"
     _cs_archive_template = "cs_archive_survey.rendering_callback"

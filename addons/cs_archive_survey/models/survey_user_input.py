@@ -7,6 +7,9 @@ from odoo.addons.cs_survey.models.cs_survey_score import local_date
 
 PAYLOAD_SCHEMA = "cs_archive_survey.survey/1"
 
+# an extension of survey.user_input (the name repeated: two parents)
+USER_INPUT = "survey.user_input"
+
 
 def _score(has_score, score):
     return round(score, 2) if has_score else None
@@ -16,8 +19,8 @@ class SurveyUserInput(models.Model):
     """Completed satisfaction answers are archived for the customer
     (cs.archivable.mixin)."""
 
-    _name = "survey.user_input"
-    _inherit = ["survey.user_input", "cs.archivable.mixin"]
+    _name = USER_INPUT
+    _inherit = [USER_INPUT, "cs.archivable.mixin"]
 
     _cs_archive_entry_type = "survey"
     _cs_archive_template = "cs_archive_survey.rendering_survey"

@@ -1,5 +1,7 @@
 import json
 
+from odoo.tools import SQL
+
 from odoo.addons.cs_archive.tests.common import CsArchiveCommon
 from odoo.addons.cs_survey.tests.common import CsSurveyCommon
 
@@ -25,3 +27,20 @@ class CsArchiveSurveyCommon(CsSurveyCommon, CsArchiveCommon):
 
     def _can_read(self, user, entry):
         return bool(self.Entry.with_user(user).search([("id", "=", entry.id)]))
+
+    def _force(self, records, **columns):
+        """Set columns in SQL: a record completed without the hook (as before this
+        bridge was installed), whatever guards the source model's workflow."""
+        records.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s WHERE id IN %s",
+                SQL.identifier(records._table),
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), value)
+                    for name, value in columns.items()
+                ),
+                tuple(records.ids),
+            )
+        )
+        records.invalidate_recordset()

@@ -88,8 +88,8 @@ class TestCallbackArchive(CsArchiveSurveyCommon):
             callbacks = self.Callback
             for _i in range(count):
                 callbacks |= self._callback()[1].sudo()
-            callbacks.with_context(cs_callback_internal=True).write(
-                {"state": "done", "done_user_id": self.agent1.id, "reached": True}
+            self._force(
+                callbacks, state="done", done_user_id=self.agent1.id, reached=True
             )
             return callbacks
 
@@ -106,18 +106,14 @@ class TestCallbackArchive(CsArchiveSurveyCommon):
 
     def test_backfill_archives_callbacks_done_before_install(self):
         _ticket, callback = self._callback()
-        callback.sudo().with_context(cs_callback_internal=True).write(
-            {"state": "done", "done_user_id": self.agent1.id}
-        )
+        self._force(callback, state="done", done_user_id=self.agent1.id)
         self.assertFalse(self._entries(callback))
         self.assertEqual(self.Callback._cs_archive_backfill(), 1)
         self.assertEqual(len(self._entries(callback)), 1)
 
     def test_completeness_job_archives_missing_callbacks(self):
         _ticket, callback = self._callback()
-        callback.sudo().with_context(cs_callback_internal=True).write(
-            {"state": "done", "done_user_id": self.agent1.id}
-        )
+        self._force(callback, state="done", done_user_id=self.agent1.id)
         cron = self.env.ref("cs_archive_survey.ir_cron_archive_missing_callbacks")
         cron.method_direct_trigger()
         cron.method_direct_trigger()  # run twice: still one entry

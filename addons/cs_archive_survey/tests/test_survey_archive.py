@@ -95,7 +95,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         inputs = self._closed_ticket().cs_survey_ids | (
             self._closed_ticket(partner_id=self.customer2.id).cs_survey_ids
         )
-        inputs.sudo().write({"state": "in_progress"})
+        self._force(inputs, state="in_progress")
         inputs._mark_done()
         entries = self._entries(inputs)
         self.assertEqual(len(entries), 2)
@@ -112,7 +112,6 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
             user_input = self._closed_ticket().cs_survey_ids.sudo()
             user_input.write(
                 {
-                    "state": "done",
                     "user_input_line_ids": [
                         (
                             0,
@@ -128,6 +127,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
                     ],
                 }
             )
+            self._force(user_input, state="done")
             inputs |= user_input
         inputs._cs_score()
         return inputs
@@ -163,7 +163,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
         ticket = self._closed_ticket()
         user_input = ticket.cs_survey_ids.sudo()
         # completed without the hook (as before this addon was installed)
-        user_input.write({"state": "done"})
+        self._force(user_input, state="done")
         self.assertFalse(self._entries(user_input))
         self.assertEqual(self.env["survey.user_input"]._cs_archive_backfill(), 1)
         self.assertEqual(len(self._entries(user_input)), 1)
@@ -172,7 +172,7 @@ class TestSurveyArchive(CsArchiveSurveyCommon):
     def test_completeness_job_archives_missing_answers(self):
         ticket = self._closed_ticket()
         user_input = ticket.cs_survey_ids.sudo()
-        user_input.write({"state": "done"})  # completed without the hook
+        self._force(user_input, state="done")  # completed without the hook
         cron = self.env.ref("cs_archive_survey.ir_cron_archive_missing_answers")
         cron.method_direct_trigger()
         self.assertEqual(len(self._entries(user_input)), 1)
