@@ -218,7 +218,17 @@ class CsWorkflowMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ guard
     def _cs_check_vals(self, vals, creating=False):
-        forbidden = sorted(set(vals) & self._cs_workflow_only_fields())
+        names = set(vals)
+        if creating:
+            # Odoo's create adds the context's default_<field> values after this
+            # check (the mixin's create drops them; an override that checks here and
+            # then runs the chain inside a grant gets them refused)
+            names |= {
+                key[len("default_") :]
+                for key in self.env.context
+                if key.startswith("default_")
+            }
+        forbidden = sorted(names & self._cs_workflow_only_fields())
         if forbidden:
             self._cs_refuse(
                 self.env._(
