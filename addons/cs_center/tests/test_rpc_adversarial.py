@@ -78,6 +78,17 @@ PRIVATE_ALWAYS = (
     "_cs_workflow_unlink",
     "_cs_workflow_step",
 )
+DONE_ANSWER_FIELDS = (
+    "state",
+    "scoring_percentage",
+    "scoring_total",
+    "end_datetime",
+    "partner_id",
+    "email",
+    "test_entry",
+    "cs_ticket_id",
+    "user_input_line_ids",
+)
 SAMPLE = 2  # workflow fields per operation for the roles not tried on every field
 
 
@@ -676,6 +687,47 @@ class TestRpcAdversarial(HttpCase):
                 self.env.invalidate_all()
                 self.before_cache.clear()
 
+    def _try_done_answer(self):
+        """Customers' completed answers feed pay (issue 9, cases 3 and 8): read-only
+        for every role once done, kept with their score rows. ``survey.user_input``
+        is Odoo's model with its own guard, not a workflow model: tried here."""
+        built = self.factory.answer() if "survey.user_input" in self.env else None
+        if not built:
+            return
+        answer = built[0]
+        Input = self.env["survey.user_input"]
+        names = [
+            n
+            for n in DONE_ANSWER_FIELDS
+            if n in Input._fields and Input._fields[n].store
+        ]
+        current = self._snapshot(answer, names)
+        label = "survey.user_input"
+        for role in self._roles():
+            for name in names:
+                value = self._other(Input._fields[name], current.get(name))
+                if value is None:
+                    continue
+                self._attempt(
+                    label,
+                    answer,
+                    names,
+                    role,
+                    f"write {name} on a done customer answer",
+                    "write",
+                    [[answer.id], {name: value}],
+                )
+            self._attempt(
+                label,
+                answer,
+                names,
+                role,
+                "unlink a done customer answer with every context key",
+                "unlink",
+                [[answer.id]],
+                context=self._all_keys(),
+            )
+
     # ------------------------------------------------------------------ the suite
     def _workflow_models(self):
         mixin = self.env.registry["cs.workflow.mixin"]
@@ -721,6 +773,9 @@ class TestRpcAdversarial(HttpCase):
             self._try_actions(model, record, fields_)
             self._try_private(model, decl, record, fields_)
             self._try_frozen(model, decl, record, fields_)
+        # the answers' guard belongs to the survey workflow layer: tried with it
+        if "cs.survey.score" in models and (not only or "survey.user_input" in only):
+            self._try_done_answer()
         line = (
             f"RPC adversarial suite: {self.attempts} attempts, "
             f"{len(self.leaks)} got through"
