@@ -288,8 +288,8 @@ class CsWorkflowMixin(models.AbstractModel):
         ]
         if not dropped:
             return self
-        return self.with_context(
-            {key: value for key, value in context.items() if key not in dropped}
+        return self.with_env(
+            self.env(context={k: v for k, v in context.items() if k not in dropped})
         )
 
     @api.model_create_multi
