@@ -10,3 +10,4 @@ from . import test_i18n
 from . import test_escalation_concurrency
 from . import test_ticket_workflow
 from . import test_regulated
+from . import test_rpc_adversarial
