@@ -294,10 +294,11 @@ class CsWorkflowMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        records = self
         if not self._cs_granted():
+            # go on below this class with the context cleaned (not from the top of
+            # the chain again: overrides above would run twice)
             records = self._cs_without_workflow_defaults()
-            if records is not self:
-                return records.create(vals_list)
             if self._cs_no_client_create:
                 self._cs_refuse(
                     self.env._(
@@ -306,7 +307,7 @@ class CsWorkflowMixin(models.AbstractModel):
                     )
                 )
             for vals in vals_list:
-                self._cs_check_vals(vals, creating=True)
+                records._cs_check_vals(vals, creating=True)
             if self._cs_parent_field:
                 self._cs_check_parent(
                     [
@@ -316,7 +317,7 @@ class CsWorkflowMixin(models.AbstractModel):
                     ],
                     "create",
                 )
-        return super().create(vals_list)
+        return super(CsWorkflowMixin, records).create(vals_list)
 
     def write(self, vals):
         self._cs_check_write(vals)
