@@ -356,6 +356,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_redesignate_owner(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         self._cs_check_is_supervisor()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -365,6 +366,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_force_close(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         self._cs_check_is_supervisor()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -382,7 +384,17 @@ class HelpdeskTicket(models.Model):
         action["context"] = {"default_ticket_id": self.id}
         return action
 
+    def action_open_duplicate_wizard(self):
+        # helpdesk_mgmt's: read access first (over RPC a method runs on any id)
+        self.check_access("read")
+        return super().action_open_duplicate_wizard()
+
+    def action_view_duplicates(self):
+        self.check_access("read")
+        return super().action_view_duplicates()
+
     def action_view_transfers(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "cs_center.cs_ticket_transfer_action"

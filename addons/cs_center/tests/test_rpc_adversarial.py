@@ -658,6 +658,12 @@ class TestRpcAdversarial(HttpCase):
                 except Exception as exc:  # noqa: BLE001 - a state it cannot reach
                     self.unreachable.append(f"{owner._name} -> {state}: {exc!r}"[:200])
                     continue
+                owner.invalidate_recordset()
+                if owner.sudo()[state_field] != state:
+                    # a computed state (e.g. penalty lines frozen with their proposal)
+                    # is not reached by writing it: the named tests of its model cover it
+                    self.unreachable.append(f"{owner._name} -> {state}: computed")
+                    continue
                 for role in roles:
                     if state in frozen and harmless:
                         value = self._other(record._fields[harmless], record[harmless])

@@ -177,6 +177,7 @@ class CsResolution(models.Model):
         }
 
     def action_view_credit_notes(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -187,6 +188,7 @@ class CsResolution(models.Model):
         }
 
     def action_view_returns(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -84,6 +84,7 @@ class HelpdeskTicket(models.Model):
             raise ValidationError(self.env._("The service fee cannot be negative."))
 
     def action_view_resolutions(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "cs_resolution.cs_resolution_action"
@@ -93,6 +94,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_new_resolution(self):
+        self.check_access("read")  # opens nothing the caller cannot read
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
