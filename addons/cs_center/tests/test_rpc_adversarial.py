@@ -660,8 +660,8 @@ class TestRpcAdversarial(HttpCase):
                     continue
                 owner.invalidate_recordset()
                 if owner.sudo()[state_field] != state:
-                    # a computed state (e.g. penalty lines frozen with their proposal)
-                    # is not reached by writing it: the named tests of its model cover it
+                    # a computed state (penalty lines frozen with their proposal) is
+                    # not reached by writing it: the named tests of its model cover it
                     self.unreachable.append(f"{owner._name} -> {state}: computed")
                     continue
                 for role in roles:
