@@ -356,7 +356,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_redesignate_owner(self):
-        self.check_access("read")  # opens nothing the caller cannot read
+        self._cs_ensure_can_open()
         self.ensure_one()
         self._cs_check_is_supervisor()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -366,7 +366,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_force_close(self):
-        self.check_access("read")  # opens nothing the caller cannot read
+        self._cs_ensure_can_open()
         self.ensure_one()
         self._cs_check_is_supervisor()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -384,17 +384,26 @@ class HelpdeskTicket(models.Model):
         action["context"] = {"default_ticket_id": self.id}
         return action
 
-    def action_open_duplicate_wizard(self):
-        # helpdesk_mgmt's: read access first (over RPC a method runs on any id)
+    def _cs_ensure_can_open(self):
+        """Actions that only open back-office views or wizards: the caller reads
+        the tickets and is a back-office user (not a portal customer)."""
         self.check_access("read")
+        if self.env.user.share:
+            raise AccessError(
+                self.env._("Only back-office users can open this from a ticket.")
+            )
+
+    def action_open_duplicate_wizard(self):
+        # helpdesk_mgmt's: over RPC a method runs on any id a client sends
+        self._cs_ensure_can_open()
         return super().action_open_duplicate_wizard()
 
     def action_view_duplicates(self):
-        self.check_access("read")
+        self._cs_ensure_can_open()
         return super().action_view_duplicates()
 
     def action_view_transfers(self):
-        self.check_access("read")  # opens nothing the caller cannot read
+        self._cs_ensure_can_open()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "cs_center.cs_ticket_transfer_action"

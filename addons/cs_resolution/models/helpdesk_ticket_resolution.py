@@ -84,7 +84,7 @@ class HelpdeskTicket(models.Model):
             raise ValidationError(self.env._("The service fee cannot be negative."))
 
     def action_view_resolutions(self):
-        self.check_access("read")  # opens nothing the caller cannot read
+        self._cs_ensure_can_open()
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "cs_resolution.cs_resolution_action"
@@ -94,7 +94,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_cs_new_resolution(self):
-        self.check_access("read")  # opens nothing the caller cannot read
+        self._cs_ensure_can_open()
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
