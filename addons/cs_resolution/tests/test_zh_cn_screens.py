@@ -135,6 +135,17 @@ class TestZhCnScreens(HttpCase):
         found = self._view_terms("helpdesk.ticket", views)
         self.assertNoEnglish(found, "helpdesk.ticket")
 
+    def test_stage_and_channel_names(self):
+        """Stages (kanban columns, status bar) and channels shipped as data."""
+        found = []
+        for model in ("helpdesk.ticket.stage", "helpdesk.ticket.channel"):
+            records = self.env[model].with_context(lang="zh_CN", active_test=False)
+            data = self.env["ir.model.data"].search([("model", "=", model)])
+            for record in records.browse(data.mapped("res_id")).exists():
+                if english_words(record.name):
+                    found.append((f"{model},{record.id}", record.name))
+        self.assertNoEnglish(found, "stages and channels")
+
     def test_missing_translation_is_caught(self):
         """The check itself: a label and a view term left in English are reported."""
         field = self.env["ir.model.fields"]._get("helpdesk.ticket", "priority")
@@ -157,8 +168,7 @@ class TestZhCnScreens(HttpCase):
             .with_context(lang="zh_CN")
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
-        if isinstance(arch, bytes):
-            arch = arch.decode()
+        arch = etree.tostring(etree.fromstring(arch), encoding="unicode")
         self.assertIn("此记录需要审批", arch)
         self.assertIn("审批通过", arch)  # Validate
         self.assertIn("驳回", arch)  # Reject
