@@ -19,6 +19,41 @@ DEMO_ANSWERS = [
 ]
 
 
+# Chinese names for the demo (customers of the campaign, subjects of closed tickets)
+DEMO_CUSTOMERS = (
+    "苏州新区百货有限公司",
+    "南京金陵酒店管理有限公司",
+    "无锡惠山家电商行",
+    "宁波港城贸易有限公司",
+    "张伟",
+    "王秀英",
+    "李娜",
+    "刘洋",
+    "杨静",
+    "黄磊",
+    "赵丽",
+    "周强",
+    "吴敏",
+    "徐婷",
+    "孙涛",
+    "胡军",
+    "朱琳",
+    "高峰",
+    "林芳",
+    "何平",
+)
+DEMO_SUBJECTS = (
+    "净水器滤芯年度更换",
+    "电水壶加热后自动断电失灵",
+    "保温杯杯盖密封圈老化",
+    "咖啡机合同保养",
+    "搅拌机噪音过大",
+    "电饭煲内胆涂层脱落",
+    "微波炉门无法关紧",
+    "空气炸锅显示屏不亮",
+)
+
+
 class CsSurveyDemo(models.AbstractModel):
     """Demo data that needs the workflow (closing tickets sends the surveys)."""
 
@@ -53,11 +88,12 @@ class CsSurveyDemo(models.AbstractModel):
         self.env["res.partner"].create(
             [
                 {
-                    "name": f"Demo customer {i + 1:02d}",
+                    "name": name,
                     "email": f"demo.customer{i + 1}@example.com",
+                    "lang": "zh_CN",
                     "cs_segment": "key" if i < 4 else "regular",
                 }
-                for i in range(20)
+                for i, name in enumerate(DEMO_CUSTOMERS)
             ]
         )
         teams = [ref("cs_center.demo_team_hotline"), ref("cs_center.demo_team_field")]
@@ -76,8 +112,8 @@ class CsSurveyDemo(models.AbstractModel):
                 .sudo()
                 .create(
                     {
-                        "name": f"Demo service {i + 1}",
-                        "description": "<p>Demo ticket for satisfaction surveys.</p>",
+                        "name": DEMO_SUBJECTS[i % len(DEMO_SUBJECTS)],
+                        "description": "<p>满意度调查演示工单</p>",
                         "team_id": teams[0 if i % 4 < 2 else 1].id,
                         "user_id": agent.id,
                         "first_owner_id": agent.id,
@@ -130,7 +166,7 @@ class CsSurveyDemo(models.AbstractModel):
             .sudo()
             .create(
                 {
-                    "name": "Yearly satisfaction survey",
+                    "name": "年度客户满意度调查",
                     "survey_id": ref("cs_survey.survey_cs_satisfaction").id,
                     "date": fields.Date.today(),
                     "send_email": False,
@@ -199,7 +235,7 @@ class CsSurveyDemo(models.AbstractModel):
                     {
                         "question_id": question["suggestion"].id,
                         "answer_type": "text_box",
-                        "value_text_box": "The technician came two days late.",
+                        "value_text_box": "维修人员晚到了两天",
                     }
                 )
             user_input.write(

@@ -37,7 +37,9 @@ registry.category("web_tour.tours").add("cs_center_closing_tour", {
         },
         {
             content: "Close the ticket",
-            trigger: ".o-dropdown--menu .dropdown-item:contains('Done')",
+            // the stage "Done" in English or Chinese (the test database speaks zh_CN)
+            trigger:
+                ".o-dropdown--menu .dropdown-item:contains('Done'), .o-dropdown--menu .dropdown-item:contains('已完成')",
             run: "click",
         },
         {
