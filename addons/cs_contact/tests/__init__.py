@@ -1,0 +1,2 @@
+from . import test_pbx_endpoint
+from . import test_call
