@@ -16,7 +16,11 @@
         "security/ir.model.access.csv",
         "security/cs_contact_security.xml",
         "data/cs_contact_data.xml",
+        "data/ir_cron_data.xml",
         "views/cs_call_views.xml",
+        "views/cs_first_response_report_views.xml",
+        "views/cs_call_import_wizard_views.xml",
+        "views/discuss_channel_views.xml",
         "views/cs_contact_menus.xml",
     ],
 }

@@ -7,3 +7,4 @@ from . import cs_call_action
 from . import im_livechat_channel
 from . import discuss_channel
 from . import discuss_channel_ticket
+from . import cs_first_response_report
