@@ -23,4 +23,5 @@
         "views/discuss_channel_views.xml",
         "views/cs_contact_menus.xml",
     ],
+    "demo": ["demo/cs_contact_demo.xml"],
 }

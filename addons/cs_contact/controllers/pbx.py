@@ -46,7 +46,6 @@ class CsPbxController(http.Controller):
     )
     def pbx_events(self, **_kw):
         env = request.env
-        _ = env._
         httprequest = request.httprequest
         token = httprequest.headers.get("X-CS-PBX-Token") or ""
         auth = httprequest.headers.get("Authorization") or ""
@@ -55,13 +54,13 @@ class CsPbxController(http.Controller):
         # sudo: the PBX is authenticated by its token, not by a user session
         pbx = env["cs.pbx"].sudo()._cs_authenticate(token)
         if not pbx:
-            return _error(401, "unauthorized", _("Missing or unknown PBX token."))
+            return _error(401, "unauthorized", env._("Missing or unknown PBX token."))
         if (httprequest.content_length or 0) > MAX_BODY:
-            return _error(413, "too_large", _("The request body is too large."))
+            return _error(413, "too_large", env._("The request body is too large."))
         try:
             payload = json.loads(httprequest.get_data(cache=False) or b"")
         except (ValueError, UnicodeDecodeError):
-            return _error(400, "malformed", _("The body is not valid JSON."))
+            return _error(400, "malformed", env._("The body is not valid JSON."))
         raw_events = (
             payload.get("events")
             if isinstance(payload, dict) and "events" in payload
@@ -73,7 +72,7 @@ class CsPbxController(http.Controller):
             return _error(
                 400,
                 "invalid",
-                _("Invalid event(s): nothing was stored."),
+                env._("Invalid event(s): nothing was stored."),
                 [{"index": index, "message": message} for index, message in errors],
             )
         result = calls._cs_apply_events(pbx, events)

@@ -8,3 +8,4 @@ from . import im_livechat_channel
 from . import discuss_channel
 from . import discuss_channel_ticket
 from . import cs_first_response_report
+from . import cs_contact_demo

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 
 
 class CsCallAction(models.Model):
-    _inherit = "cs.call"
+    _inherit = "cs.call"  # pylint: disable=consider-merging-classes-inherited
 
     can_create_ticket = fields.Boolean(compute="_compute_can_create_ticket")
 

@@ -29,7 +29,7 @@ def _digits(number):
 
 
 class CsCallEvent(models.Model):
-    _inherit = "cs.call"
+    _inherit = "cs.call"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ parsing
     @api.model
@@ -54,10 +54,9 @@ class CsCallEvent(models.Model):
     @api.model
     def _cs_validate_event(self, raw):
         """(event dict, [error messages]) for one raw event."""
-        _ = self.env._
         errors = []
         if not isinstance(raw, dict):
-            return None, [_("An event must be a JSON object.")]
+            return None, [self.env._("An event must be a JSON object.")]
         unknown = sorted(
             set(raw)
             - {
@@ -73,22 +72,26 @@ class CsCallEvent(models.Model):
         )
         if unknown:
             errors.append(
-                _("Unknown field(s): %(fields)s.", fields=", ".join(map(str, unknown)))
+                self.env._(
+                    "Unknown field(s): %(fields)s.", fields=", ".join(map(str, unknown))
+                )
             )
         call_id = raw.get("call_id")
         if not isinstance(call_id, str) or not CALL_ID_RE.match(call_id):
             errors.append(
-                _("call_id is required: 1 to 128 printable characters, no spaces.")
+                self.env._(
+                    "call_id is required: 1 to 128 printable characters, no spaces."
+                )
             )
         event = raw.get("event")
         if event not in EVENTS:
-            errors.append(_("event must be one of ringing, answered, ended."))
+            errors.append(self.env._("event must be one of ringing, answered, ended."))
         try:
             at = self._cs_parse_time(raw.get("at"))
         except (ValueError, TypeError, OverflowError, OSError):
             at = None
             errors.append(
-                _(
+                self.env._(
                     "at is required: ISO 8601 with a time zone (e.g. "
                     "2026-11-30T09:00:05+08:00) or Unix seconds, not in the future."
                 )
@@ -98,27 +101,31 @@ class CsCallEvent(models.Model):
             not isinstance(number, str) or not NUMBER_RE.match(number)
         ):
             errors.append(
-                _("number must be a telephone number (digits, +, -, spaces).")
+                self.env._("number must be a telephone number (digits, +, -, spaces).")
             )
         direction = raw.get("direction")
         if direction is not None and direction not in ("inbound", "outbound"):
-            errors.append(_("direction must be inbound or outbound."))
+            errors.append(self.env._("direction must be inbound or outbound."))
         queue = raw.get("queue")
         if queue is not None and (
             not isinstance(queue, str) or not 0 < len(queue) <= 64
         ):
-            errors.append(_("queue must be a text of 1 to 64 characters."))
+            errors.append(self.env._("queue must be a text of 1 to 64 characters."))
         agent = raw.get("agent")
         if agent is not None and (
             not isinstance(agent, str) or not 0 < len(agent) <= 64
         ):
-            errors.append(_("agent must be the agent's PBX extension or login."))
+            errors.append(
+                self.env._("agent must be the agent's PBX extension or login.")
+            )
         outcome = raw.get("outcome")
         if outcome is not None and (
             event != "ended" or outcome not in ("answered", "missed", "abandoned")
         ):
             errors.append(
-                _("outcome is only for ended events: answered, missed or abandoned.")
+                self.env._(
+                    "outcome is only for ended events: answered, missed or abandoned."
+                )
             )
         if errors:
             return None, errors

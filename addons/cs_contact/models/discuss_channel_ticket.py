@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 
 
 class DiscussChannelTicket(models.Model):
-    _inherit = "discuss.channel"
+    _inherit = "discuss.channel"  # pylint: disable=consider-merging-classes-inherited
 
     cs_can_create_ticket = fields.Boolean(compute="_compute_cs_can_create_ticket")
 

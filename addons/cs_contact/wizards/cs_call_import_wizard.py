@@ -110,7 +110,6 @@ class CsCallImportWizard(models.TransientModel):
 
     def _cs_row_events(self, row, tz):
         """(events, errors) of one row."""
-        _ = self.env._
         errors = []
         times = {
             k: self._cs_time(row.get(k), tz)
@@ -118,13 +117,13 @@ class CsCallImportWizard(models.TransientModel):
         }
         outcome = row.get("outcome") or None
         if outcome and outcome not in ("answered", "missed", "abandoned"):
-            errors.append(_("outcome must be answered, missed or abandoned."))
+            errors.append(self.env._("outcome must be answered, missed or abandoned."))
         if outcome == "answered" and not times["answered_at"]:
-            errors.append(_("An answered call needs answered_at."))
+            errors.append(self.env._("An answered call needs answered_at."))
         if outcome in ("missed", "abandoned") and times["answered_at"]:
-            errors.append(_("A missed or abandoned call has no answered_at."))
+            errors.append(self.env._("A missed or abandoned call has no answered_at."))
         if times["answered_at"] and not row.get("agent"):
-            errors.append(_("An answered call needs its agent."))
+            errors.append(self.env._("An answered call needs its agent."))
         common = {
             "call_id": row.get("call_id") or None,
             "number": row.get("number") or None,
