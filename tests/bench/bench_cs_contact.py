@@ -46,6 +46,12 @@ def odoo_cmd(*args):
 
 
 def create_db():
+    if os.environ.get("CS_BENCH_REUSE"):
+        exists = subprocess.run(
+            ["psql", "-d", DB, "-c", "SELECT 1 FROM cs_pbx"], capture_output=True
+        )
+        if exists.returncode == 0:
+            return odoo.modules.registry.Registry(DB)
     subprocess.run(["dropdb", "--if-exists", DB], check=True)
     subprocess.run(
         odoo_cmd(
@@ -167,9 +173,9 @@ def main():
     try:
         for _ in range(120):
             try:
-                requests.get(f"http://127.0.0.1:{port}/web/login", timeout=2)
+                requests.get(f"http://127.0.0.1:{port}/web/health", timeout=30)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.5)
         post_all(url, events_for("w", 20))  # warm-up
         events = events_for("s", N_CALLS)
@@ -215,7 +221,8 @@ def main():
         f"  SQL queries per event : {one:.1f} single, {batched:.2f} in a batch of 100"
     )
     odoo.sql_db.close_db(DB)
-    subprocess.run(["dropdb", "--if-exists", DB], check=False)
+    if not os.environ.get("CS_BENCH_REUSE"):
+        subprocess.run(["dropdb", "--if-exists", DB], check=False)
 
 
 if __name__ == "__main__":
