@@ -58,7 +58,8 @@ class CsPbxController(http.Controller):
         if (httprequest.content_length or 0) > MAX_BODY:
             return _error(413, "too_large", env._("The request body is too large."))
         try:
-            payload = json.loads(httprequest.get_data(cache=False) or b"")
+            # cached: Odoo retries the request after a serialization failure
+            payload = json.loads(httprequest.get_data() or b"")
         except (ValueError, UnicodeDecodeError):
             return _error(400, "malformed", env._("The body is not valid JSON."))
         raw_events = (
