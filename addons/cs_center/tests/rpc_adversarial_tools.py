@@ -607,6 +607,29 @@ class FixtureFactory:
         record = self.create_trusted("cs.survey.campaign.line", base)
         return record, self.client_vals("cs.survey.campaign.line", base)
 
+    def make_cs_call(self):
+        """A hotline call stored as the PBX endpoint stores it (cs_contact)."""
+        number = len(
+            [k for k in self.cache if k == "cs.call" or k == ("spare", "cs.call")]
+        )
+        pbx = (
+            self.env["cs.pbx"]
+            .sudo()
+            .create({"name": f"RPC PBX {number}", "company_id": self.case.company.id})
+        )
+        Call = self.env["cs.call"].sudo()
+        at = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        events, errors = Call._cs_validate_events(
+            [
+                {"call_id": f"rpc-{number}", "event": "ringing", "at": at},
+                {"call_id": f"rpc-{number}", "event": "answered", "at": at},
+            ]
+        )
+        if errors:
+            raise ValueError(errors)
+        result = Call._cs_apply_events(pbx, events)
+        return Call.browse(result[0]["id"]), {"note": "RPC fixture"}
+
     def make_cs_archive_entry(self):
         """The ticket's archive entry, written by the archive itself (a second
         call, for a spare entry, archives the other team's ticket)."""

@@ -1,0 +1,4 @@
+from . import test_pbx_endpoint
+from . import test_call
+from . import test_call_import
+from . import test_chat

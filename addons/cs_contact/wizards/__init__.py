@@ -1,0 +1,1 @@
+from . import cs_call_import_wizard
