@@ -99,6 +99,17 @@ class TestPortalIntake(CsPortalCommon):
         self.assertFalse(ticket.satisfaction_confirm_date)
         self.assertFalse(ticket.stage_id.closed)
 
+    def test_post_without_csrf_token_refused(self):
+        count = self._ticket_count()
+        self.authenticate("cs_portal", "cs_portal")
+        response = self.url_open(
+            "/my/tickets/new/complaint",
+            data=self._complaint_form(),
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._ticket_count(), count)
+
     def test_unknown_kind_and_back_office_user(self):
         self.authenticate("cs_portal", "cs_portal")
         self.assertEqual(self.url_open("/my/tickets/new/refund").status_code, 404)
