@@ -35,6 +35,7 @@ class TestServiceRegisterReport(CsReportCase, CsCenterCommon):
         self.assertInPdf(
             [
                 "服务登记簿",
+                self.ticket.company_id.name,
                 self.ticket.number,
                 self.ticket.partner_id.name,
                 "电水壶漏水",
