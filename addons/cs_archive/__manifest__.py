@@ -26,6 +26,7 @@
         "views/cs_archive_read_log_views.xml",
         "views/res_partner_views.xml",
         "views/cs_archive_menus.xml",
+        "report/cs_archive_report_templates.xml",
     ],
     "demo": ["demo/cs_archive_demo.xml"],
 }

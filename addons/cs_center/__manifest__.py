@@ -38,6 +38,8 @@
         "views/cs_ticket_transfer_views.xml",
         "views/res_config_settings_views.xml",
         "views/cs_center_menus.xml",
+        "views/cs_reporting_views.xml",
+        "report/cs_report_templates.xml",
     ],
     "assets": {
         "web.assets_tests": ["cs_center/static/tests/tours/*.js"],

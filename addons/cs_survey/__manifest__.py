@@ -38,6 +38,8 @@
         "views/portal_templates.xml",
         "views/cs_survey_menus.xml",
         "wizard/cs_survey_rescore_views.xml",
+        "views/cs_survey_reporting_views.xml",
+        "report/cs_appraisal_templates.xml",
     ],
     "demo": ["demo/cs_survey_demo.xml"],
 }

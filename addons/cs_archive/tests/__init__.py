@@ -8,3 +8,4 @@ from . import test_concurrency
 from . import test_resolution
 from . import test_workflow
 from . import test_concurrency_completeness
+from . import test_reports

@@ -11,3 +11,4 @@ from . import test_escalation_concurrency
 from . import test_ticket_workflow
 from . import test_regulated
 from . import test_rpc_adversarial
+from . import test_reports

@@ -6,3 +6,4 @@ from . import test_resolution_review
 from . import test_resolution_concurrency
 from . import test_workflow
 from . import test_zh_cn_screens
+from . import test_reports

@@ -13,3 +13,4 @@ from . import cs_appraisal_period
 from . import cs_appraisal_score
 from . import hr_appraisal
 from . import cs_survey_demo
+from . import cs_survey_coverage_report

@@ -4,3 +4,4 @@ from . import test_callbacks
 from . import test_campaign
 from . import test_appraisal
 from . import test_workflow_guards
+from . import test_reports
