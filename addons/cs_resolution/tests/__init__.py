@@ -5,3 +5,4 @@ from . import test_resolution_security
 from . import test_resolution_review
 from . import test_resolution_concurrency
 from . import test_workflow
+from . import test_approval_settings
