@@ -7,3 +7,4 @@ from . import test_resolution_concurrency
 from . import test_workflow
 from . import test_zh_cn_screens
 from . import test_reports
+from . import test_approval_settings
