@@ -164,12 +164,17 @@ def setup_data(kind):
                     }
                 )
         product_id = False
+        portal_form = False
         if kind == "cs":
             product_id = (
                 env["product.product"]
-                .create({"name": "Kettle K1", "list_price": 100})
+                .create({"name": "Kettle K1", "list_price": 100, "sale_ok": True})
                 .id
             )
+            if "cs.portal.intake.kind" in env:
+                # the customers' complaint form (cs_portal) routed to the load team
+                env.ref("cs_portal.intake_kind_complaint").team_id = team
+                portal_form = "/my/tickets/new/complaint"
         portal_group = env.ref("base.group_portal")
         customers = env["res.partner"].create(
             [
@@ -189,6 +194,7 @@ def setup_data(kind):
             "customers": customers.ids,
             "agents": [a.id for a in agents],
             "product": product_id,
+            "portal_form": portal_form,
             "done": env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
         }
 
@@ -449,10 +455,28 @@ def portal_loop(kind, db, login, data, stats, stop, rnd):
         n += 1
 
         def submit(n=n):
-            form = http.get(f"{url()}/new/ticket", timeout=120)
+            page = data["portal_form"] or "/new/ticket"
+            form = http.get(f"{url()}{page}", timeout=120)
             if form.status_code != 200:
-                raise RpcError(f"HTTP {form.status_code} on /new/ticket")
+                raise RpcError(f"HTTP {form.status_code} on {page}")
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+            if data["portal_form"]:
+                # cs_portal's complaint form: the register fields it requires
+                values = {
+                    "csrf_token": csrf,
+                    "subject": f"Portal {login}-{n}",
+                    "description": "The kettle stopped heating.",
+                    "register_product_id": str(data["product"]),
+                    "quantity_affected": "1",
+                    "purchase_date": "2026-01-15",
+                }
+                res = http.post(
+                    f"{url()}{page}", data=values, allow_redirects=False, timeout=120
+                )
+                match = re.search(r"/my/ticket/(\d+)", res.headers.get("Location", ""))
+                if res.status_code not in (302, 303) or not match:
+                    raise RpcError(f"HTTP {res.status_code} on {page}, no ticket")
+                return int(match.group(1))
             category = re.search(
                 r'name="category"[^>]*>\s*<option value="(\d*)"', form.text
             )
