@@ -12,8 +12,9 @@ class CsPortalIntake(HelpdeskTicketController):
 
     When the company has portal forms (cs.portal.intake.kind with a team),
     helpdesk_mgmt's "New ticket" leads to them and its plain submission route
-    no longer creates tickets (it would create an unclassified consultation);
-    without forms, helpdesk_mgmt's pages are unchanged."""
+    no longer creates tickets on a customer-service team (it would create an
+    unclassified consultation there); submissions to other teams, or to no team
+    (like an e-mail), and databases without forms work as with helpdesk_mgmt."""
 
     def _cs_kinds(self):
         # sudo: form configuration, read for the customer
@@ -38,10 +39,26 @@ class CsPortalIntake(HelpdeskTicketController):
 
     @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
     def submit_ticket(self, **kw):
-        if self._cs_kinds() and request.env.user.share:
-            # nothing written: the customer chooses the kind of request first
+        if (
+            self._cs_kinds()
+            and request.env.user.share
+            and self._cs_plain_to_cs_team(kw)
+        ):
+            # nothing written: a request to a customer-service team comes through
+            # the form of its kind (classified, register fields, clocks)
             return request.redirect("/my/tickets/new")
+        # other teams (or none, as an e-mail): helpdesk_mgmt's submission as before
         return super().submit_ticket(**kw)
+
+    def _cs_plain_to_cs_team(self, kw):
+        """Whether helpdesk_mgmt's plain submission would land on a customer-service
+        team (its own choice of team, from the same values)."""
+        team_id = self._prepare_submit_ticket_vals(**kw).get("team_id")
+        # sudo: the team's flag, read for the customer
+        return bool(
+            team_id
+            and request.env["helpdesk.ticket.team"].sudo().browse(team_id).cs_regulated
+        )
 
     @http.route("/my/tickets/new", type="http", auth="user", website=True)
     def cs_portal_kinds(self, **kw):

@@ -117,15 +117,33 @@ class TestPortalIntake(CsPortalCommon):
         self.assertEqual(self.url_open("/my/tickets/new/complaint").status_code, 404)
 
     def test_plain_helpdesk_submission_writes_nothing(self):
+        """helpdesk_mgmt's plain form writes nothing on a customer-service team (the
+        customer uses the form of the kind); to another team, or to none (as an
+        e-mail), it works as with helpdesk_mgmt alone."""
+        company = self.env.company
+        company.helpdesk_mgmt_portal_select_team = True
+        other = self.env["helpdesk.ticket.team"].create(
+            {"name": "IT helpdesk", "show_in_portal": True}
+        )
+        self.team_a.show_in_portal = True
         count = self._ticket_count()
         self.authenticate("cs_portal", "cs_portal")
-        response = self.url_open(
-            "/submitted/ticket",
-            data={"subject": "x", "description": "y", "csrf_token": self._csrf()},
-            allow_redirects=False,
-        )
+
+        def submit(**data):
+            data = dict(subject="x", description="y", csrf_token=self._csrf(), **data)
+            return self.url_open("/submitted/ticket", data=data, allow_redirects=False)
+
+        response = submit(team=str(self.team_a.id))
         self.assertEqual(response.status_code, 303)
+        self.assertIn("/my/tickets/new", response.headers["Location"])
         self.assertEqual(self._ticket_count(), count)
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        submit(team=str(other.id))
+        ticket = Ticket.search([("team_id", "=", other.id)])
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.cs_regulated)
+        submit()
+        self.assertEqual(Ticket.search_count([("name", "=", "x")]), 2)
 
     # ------------------------------------------------------------------ refused
     def _assert_refused(self, response, message, count, attachments):
