@@ -46,20 +46,25 @@ def open_first_row(page):
     page.wait_for_timeout(2500)
 
 
-def pdf_page(ctx, name, report, model):
-    """Print the first record of ``model`` with ``report``; page 1 as PNG."""
-    page = ctx.new_page()
-    page.goto(f"{BASE}/odoo", wait_until="load")
-    ids = page.evaluate(
-        """async ([model]) => {
+def search(page, model, domain):
+    """Record ids as the logged-in user (JSON-RPC from the page)."""
+    return page.evaluate(
+        """async ([model, domain]) => {
             const r = await fetch('/web/dataset/call_kw/' + model + '/search', {
                 method: 'POST', headers: {'Content-Type': 'application/json'},
                 body: JSON.stringify({jsonrpc: '2.0', method: 'call', params: {
-                    model, method: 'search', args: [[]], kwargs: {limit: 1}}})});
+                    model, method: 'search', args: [domain], kwargs: {limit: 1}}})});
             return (await r.json()).result;
         }""",
-        [model],
+        [model, domain],
     )
+
+
+def pdf_page(ctx, name, report, model, domain=()):
+    """Print the first record of ``model`` with ``report``; page 1 as PNG."""
+    page = ctx.new_page()
+    page.goto(f"{BASE}/odoo", wait_until="load")
+    ids = search(page, model, list(domain))
     if not ids:
         print("no record for", name)
         return
@@ -72,7 +77,7 @@ def pdf_page(ctx, name, report, model):
             "pdftoppm",
             "-png",
             "-r",
-            "70",
+            "100",
             "-f",
             "1",
             "-l",
@@ -94,8 +99,9 @@ def main():
         )
         ctx, page = login(browser, "cs_manager")
         shot(page, "tickets_list", "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action")
-        open_first_row(page)
-        shot(page, "ticket_form")
+        complaint = [("cs_regulated", "=", True), ("request_kind", "=", "complaint")]
+        tid = search(page, "helpdesk.ticket", complaint)[0]
+        shot(page, "ticket_form", f"/odoo/helpdesk-tickets/{tid}")
         shot(page, "proposal_list", "/odoo/action-cs_resolution.cs_resolution_action")
         open_first_row(page)
         shot(page, "proposal_form")
@@ -112,6 +118,7 @@ def main():
             "pdf_service_register",
             "cs_center.report_service_register",
             "helpdesk.ticket",
+            [("cs_regulated", "=", True), ("request_kind", "=", "complaint")],
         )
         ctx.close()
         ctx, page = login(browser, "cs_agent1")
