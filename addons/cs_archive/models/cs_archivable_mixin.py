@@ -30,6 +30,9 @@ class CsArchivableMixin(models.AbstractModel):
         ``None``: the generic rendering of the payload.
     ``_cs_archive_reason``
         the reason recorded by the hook that archives (``"closed"``, ...).
+    ``_cs_archive_missing_reason``
+        the reason the completeness job records (``"completeness"``; a model whose
+        hook defers archiving to the job records its hook's reason).
 
     Hooks: :meth:`_cs_archivable` (which records are archived),
     :meth:`_cs_archive_round`, :meth:`_cs_archive_payloads` (``{id: payload}``, a
@@ -43,6 +46,7 @@ class CsArchivableMixin(models.AbstractModel):
     _cs_archive_entry_type = None
     _cs_archive_template = None
     _cs_archive_reason = None
+    _cs_archive_missing_reason = "completeness"
 
     # ------------------------------------------------------------------ hooks
     def _cs_archivable(self):
@@ -151,7 +155,7 @@ class CsArchivableMixin(models.AbstractModel):
         if self._cs_archive_missing_sql() is None:
             return 0, False
         self.env.flush_all()
-        reason = reason or "completeness"
+        reason = reason or self._cs_archive_missing_reason
         last_id, total, batches = 0, 0, 0
         while True:
             ids = self._cs_archive_missing_ids(last_id, batch_size)

@@ -74,6 +74,43 @@ class TestArchiving(CsArchiveCommon):
         self.customer.email = "new@example.com"
         self.assertIn(email, entry.sudo().content_json)
 
+    def test_close_triggers_the_archive_job(self):
+        """Closing costs a trigger, not a snapshot: the job archives within seconds
+        (cron worker), and until then the ticket is listed as missing."""
+        ticket = self._complaint(user=self.agent1, user_id=self.agent1.id)
+        ticket.with_user(self.agent1).stage_id = self.stage_progress
+        cron = self.env.ref("cs_archive.ir_cron_cs_archive_missing")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        ticket.with_user(self.agent1)._cs_confirm_satisfaction("phone", "Satisfied")
+        ticket.with_user(self.agent1).action_owner_signoff()
+        ticket.with_user(self.agent1).write({"stage_id": self.stage_done.id})
+        self.assertFalse(self._entry(ticket))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        Missing = self.env["cs.archive.missing"]
+        self.env.flush_all()  # the list is an SQL view
+        self.assertTrue(Missing.search([("ticket_id", "=", ticket.id)]))
+        self._run_archive_job()
+        entry = self._entry(ticket)
+        self.assertEqual(entry.source_round, 1)
+        self.assertIn('"archive_reason":"closed"', entry.sudo().content_json)
+        self.assertFalse(Missing.search([("ticket_id", "=", ticket.id)]))
+        self.assertEqual(self._check().result, "ok")
+
+    def test_reopen_before_the_job_archives_the_closed_round(self):
+        """The job selects a ticket's current round: a round closed and reopened
+        before the job ran is archived by the reopening."""
+        ticket = self._complaint(user=self.agent1, user_id=self.agent1.id)
+        ticket.with_user(self.agent1).stage_id = self.stage_progress
+        ticket.with_user(self.agent1)._cs_confirm_satisfaction("phone", "Satisfied")
+        ticket.with_user(self.agent1).action_owner_signoff()
+        ticket.with_user(self.agent1).write({"stage_id": self.stage_done.id})
+        self.assertFalse(self._entry(ticket))
+        ticket.with_user(self.agent1)._cs_reopen("Customer calls again")
+        first = self._entry(ticket)
+        self.assertEqual(first.source_round, 1)
+        self.assertEqual(ticket.round_number, 2)
+
     def test_consultation_and_reopened_rounds(self):
         ticket = self.Ticket.with_user(self.agent1).create(
             self._ticket_vals(request_kind="consultation", user_id=self.agent1.id)
@@ -95,6 +132,7 @@ class TestArchiving(CsArchiveCommon):
         ticket = self._complaint(user=self.agent1, user_id=self.agent1.id)
         ticket.with_user(self.agent1).stage_id = self.stage_progress
         ticket.with_user(self.supervisor)._cs_force_close("Customer unreachable")
+        self._run_archive_job()
         entry = self._entry(ticket)
         self.assertTrue(entry)
         self.assertIn("Customer unreachable", entry.sudo().content_json)

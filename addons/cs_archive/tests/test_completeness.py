@@ -6,8 +6,8 @@ from .common import CsArchiveCommon
 
 @tagged("post_install", "-at_install")
 class TestCompleteness(CsArchiveCommon):
-    def _closed_without_entry(self):
-        ticket, entry = self._closed_complaint()
+    def _closed_without_entry(self, closed=None):
+        ticket, entry = closed or self._closed_complaint()
         # an entry lost before this addon existed, or by a failure: simulate by
         # closing a ticket whose entry belongs to another round
         ticket.with_user(self.agent1)._cs_reopen("Customer calls back")
@@ -35,7 +35,9 @@ class TestCompleteness(CsArchiveCommon):
         second = self._entry(ticket)
         self.assertEqual(second.source_round, 2)
         self.assertNotEqual(second, first)
-        self.assertIn('"archive_reason":"completeness"', second.sudo().content_json)
+        # a ticket's entry records why it is archived: closed (the job is what
+        # archives closed tickets, triggered by the close or hourly)
+        self.assertIn('"archive_reason":"closed"', second.sudo().content_json)
         # idempotent
         self.assertEqual(Missing._cron_archive_missing(), 0)
         self.assertEqual(self._check().result, "ok")
@@ -53,8 +55,10 @@ class TestCompleteness(CsArchiveCommon):
     def test_job_reports_progress_one_batch_per_call(self):
         """Odoo 18's cron progress API: a batch per call, the rest reported as
         remaining (the runner commits and calls again)."""
-        first, _e1 = self._closed_without_entry()
-        second, _e2 = self._closed_without_entry()
+        # both closed and archived first (closing runs the job in _close)
+        closed = [self._closed_complaint(), self._closed_complaint(name="Other")]
+        first, _e1 = self._closed_without_entry(closed[0])
+        second, _e2 = self._closed_without_entry(closed[1])
         cron = self.env.ref("cs_archive.ir_cron_cs_archive_missing")
         _cron, progress = cron._add_progress()
         Missing = self.env["cs.archive.missing"].with_context(

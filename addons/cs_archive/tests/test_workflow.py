@@ -262,7 +262,13 @@ class TestArchiveWorkflow(CsArchiveCommon):
                 "partner_id": self.customer.id,
             }
         )
+        cron = self.env.ref("cs_archive.ir_cron_cs_archive_missing")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
         ticket.write({"stage_id": self.stage_done.id})
+        # no archive job triggered for a plain helpdesk team, nothing archived
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self._run_archive_job()
         self.assertFalse(self._entry(ticket))
         self.assertFalse(ticket._cs_archivable())
         missing = self.env["cs.archive.missing"].search([("ticket_id", "=", ticket.id)])
