@@ -171,7 +171,11 @@ def bench_escalation(db):
                         WHEN r < 0.04 THEN n - interval '30 hours'
                         WHEN r < 0.05 THEN n - interval '60 hours'
                         ELSE n + interval '10 hours' END,
-                   n - interval '2 hours', 'running', 0, t.company_id, t.team_id,
+                   CASE WHEN r < 0.02 THEN n - interval '3 hours'
+                        WHEN r < 0.04 THEN n - interval '32 hours'
+                        WHEN r < 0.05 THEN n - interval '62 hours'
+                        ELSE n + interval '8 hours' END,
+                   'running', 0, t.company_id, t.team_id,
                    t.user_id, t.first_owner_id, 'complaint', n, n, 1, 1
               FROM (SELECT id, company_id, team_id, user_id, first_owner_id,
                            (id %% 100) / 100.0 AS r, now() at time zone 'utc' AS n

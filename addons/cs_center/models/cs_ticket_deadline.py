@@ -3,6 +3,7 @@ import logging
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.tools.mail import generate_tracking_message_id
 
 from .cs_deadline_policy import MET_EVENTS, TARGET_TYPES
 
@@ -295,22 +296,7 @@ class CsTicketDeadline(models.Model):
                 targets=", ".join(activity.pop("targets")),
                 level=level.level,
             )
-        # sudo: scheduled job; the tickets of the batch it has locked
-        tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
-        # one query for the whole batch instead of one per activity (its res_name)
-        tickets.mapped("display_name")
-        if activities:
-            # sudo: scheduled job acting for the regulation; activities are assigned
-            # to the escalation recipients
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(list(activities.values()))
-        if notes:
-            tickets._message_log_batch(
-                bodies={
-                    tid: Markup("<br/>").join(lines) for tid, lines in notes.items()
-                },
-            )
+        self._cs_escalation_record(list(activities.values()), notes)
         cr.execute(
             """
             UPDATE cs_ticket_deadline
@@ -320,6 +306,119 @@ class CsTicketDeadline(models.Model):
             [level.level, fields.Datetime.now(), tuple(self.ids)],
         )
         self.invalidate_recordset(["escalation_level", "last_escalation_date"])
+
+    @api.model
+    def _cs_escalation_record(self, activities, notes):
+        """Write a batch's activities (one per ticket and recipient, the recipient
+        following the ticket) and chatter notes (one per ticket) set-based: what
+        ``mail.activity.create`` and ``_message_log_batch`` write, in four
+        statements whatever the batch size (the ORM spends milliseconds per record
+        on mail's inverse caches; issue 13: escalation <= 0.5 ms per step). The
+        recipients' activity counters are told over the bus like the ORM does."""
+        if not notes:
+            return
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        # sudo: scheduled job; the tickets of the batch it has locked
+        tickets = self.env["helpdesk.ticket"].sudo().browse(list(notes))
+        names = dict(zip(tickets.ids, tickets.mapped("display_name"), strict=True))
+        if activities:
+            # sudo: scheduled job; the recipients' time zone and partner
+            users = (
+                self.env["res.users"]
+                .sudo()
+                .browse(list({a["user_id"] for a in activities}))
+            )
+            tz = {u.id: u.tz or None for u in users}
+            cr.execute(
+                """
+                INSERT INTO mail_activity
+                    (res_model_id, res_model, res_id, res_name, activity_type_id,
+                     summary, date_deadline, user_id, user_tz, active, automated,
+                     create_uid, write_uid, create_date, write_date)
+                SELECT v.model_id, 'helpdesk.ticket', v.res_id, v.res_name,
+                       v.type_id, v.summary, v.deadline, v.user_id, v.tz, TRUE, TRUE,
+                       %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM unnest(%(model_id)s::int[], %(res_id)s::int[],
+                              %(res_name)s::varchar[], %(type_id)s::int[],
+                              %(summary)s::varchar[], %(deadline)s::date[],
+                              %(user_id)s::int[], %(tz)s::varchar[])
+                    AS v(model_id, res_id, res_name, type_id, summary, deadline,
+                         user_id, tz)
+                """,
+                {
+                    "uid": uid,
+                    "now": now,
+                    "model_id": [a["res_model_id"] for a in activities],
+                    "res_id": [a["res_id"] for a in activities],
+                    "res_name": [names.get(a["res_id"]) for a in activities],
+                    "type_id": [a["activity_type_id"] for a in activities],
+                    "summary": [a["summary"] for a in activities],
+                    "deadline": [a["date_deadline"] for a in activities],
+                    "user_id": [a["user_id"] for a in activities],
+                    "tz": [tz.get(a["user_id"]) for a in activities],
+                },
+            )
+            # the recipient follows the ticket (mail.activity.create subscribes
+            # the assignee with the model's default subtypes)
+            subtypes, _internal, _external = self.env[
+                "mail.message.subtype"
+            ]._default_subtypes("helpdesk.ticket")
+            cr.execute(
+                """
+                WITH new AS (
+                    INSERT INTO mail_followers (res_model, res_id, partner_id)
+                    SELECT DISTINCT 'helpdesk.ticket', v.res_id, u.partner_id
+                      FROM unnest(%s::int[], %s::int[]) AS v(res_id, user_id)
+                      JOIN res_users u ON u.id = v.user_id
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                )
+                INSERT INTO mail_followers_mail_message_subtype_rel
+                    (mail_followers_id, mail_message_subtype_id)
+                SELECT new.id, s.id FROM new, unnest(%s::int[]) AS s(id)
+                ON CONFLICT DO NOTHING
+                """,
+                [
+                    [a["res_id"] for a in activities],
+                    [a["user_id"] for a in activities],
+                    list(subtypes),
+                ],
+            )
+            users._bus_send("mail.activity/updated", {"activity_created": True})
+        # the chatter notes: what _message_log_batch writes
+        Thread = self.env["mail.thread"]
+        author_id, email_from = Thread._message_compute_author(
+            None, None, raise_on_email=False
+        )
+        cr.execute(
+            """
+            INSERT INTO mail_message
+                (model, res_id, body, message_type, subtype_id, is_internal,
+                 author_id, email_from, email_add_signature, message_id, reply_to,
+                 date, create_uid, write_uid, create_date, write_date)
+            SELECT 'helpdesk.ticket', v.res_id, v.body, 'notification', %(note)s,
+                   TRUE, %(author)s, %(email_from)s, FALSE, %(message_id)s,
+                   %(reply_to)s, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(res_id)s::int[], %(body)s::text[]) AS v(res_id, body)
+            """,
+            {
+                "note": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                "author": author_id or None,
+                "email_from": email_from or None,
+                "message_id": generate_tracking_message_id("message-notify"),
+                "reply_to": Thread._notify_get_reply_to(default=email_from)[False]
+                or None,
+                "now": now,
+                "uid": uid,
+                "res_id": list(notes),
+                "body": [str(Markup("<br/>").join(lines)) for lines in notes.values()],
+            },
+        )
+        for model in ("mail.activity", "mail.message", "mail.followers"):
+            self.env[model].invalidate_model()
+        tickets.invalidate_recordset()
 
     @api.model
     def _cs_fallback_manager(self, company_id):

@@ -51,6 +51,20 @@ class TestEscalation(CsCenterCommon):
         self._escalate(T0 + timedelta(hours=49))
         self.assertEqual(self.feedback.escalation_level, 2)
         self.assertEqual(self._activities().user_id, self.agent1 | self.supervisor)
+        # written set-based: what the ORM would have written (the recipient
+        # follows the ticket, sees the activity; the note is internal)
+        self.assertIn(self.supervisor.partner_id, self.ticket.message_partner_ids)
+        mine = self.ticket.with_user(self.supervisor).activity_ids.filtered(
+            lambda a: a.user_id == self.supervisor
+        )
+        self.assertEqual(mine.res_name, self.ticket.display_name)
+        self.assertTrue(mine.automated)
+        note = self.ticket.message_ids.filtered(
+            lambda m: "Escalated" in (m.body or "")
+        )[:1]
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertTrue(note.is_internal)
+        self.assertEqual(note.message_type, "notification")
         # 48 h after due: CS manager
         self._escalate(T0 + timedelta(hours=73))
         self.assertEqual(self.feedback.escalation_level, 3)
