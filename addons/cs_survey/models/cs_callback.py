@@ -220,17 +220,23 @@ class CsCallback(models.Model):
         """New customers: a callback due N days after their first service (their
         first ticket), once per customer."""
         cr = self.env.cr
-        self.env["helpdesk.ticket"].flush_model(
-            ["partner_id", "create_date", "company_id", "first_owner_id"]
-        )
+        Ticket = self.env["helpdesk.ticket"]
+        # only columns a new ticket's INSERT wrote: no flush of the fields the
+        # workflow is still writing (one UPDATE per new ticket saved); the first
+        # owner is read from the ORM below
+        Ticket.flush_model(["partner_id", "create_date", "company_id", "team_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         where = "AND p.id = ANY(%(pids)s)" if partner_ids else ""
         if "cs_regulated" in self.env["helpdesk.ticket"]._fields:
             # only the tickets of customer-service teams are a "first service"
-            where += " AND t.cs_regulated"
+            # (a new ticket's stored flag is written at the flush: its team's)
+            where += (
+                " AND COALESCE(t.cs_regulated, (SELECT tm.cs_regulated"
+                " FROM helpdesk_ticket_team tm WHERE tm.id = t.team_id))"
+            )
         cr.execute(
             f"""
-            SELECT DISTINCT ON (p.id) p.id, t.id, t.create_date, t.company_id,
-                   t.first_owner_id
+            SELECT DISTINCT ON (p.id) p.id, t.id, t.create_date, t.company_id
               FROM helpdesk_ticket t
               JOIN res_partner tp ON tp.id = t.partner_id
               JOIN res_partner p ON p.id = tp.commercial_partner_id
@@ -263,7 +269,11 @@ class CsCallback(models.Model):
         delay_of = self.env["cs.callback.rule"]._delays()
         Company = self.env["res.company"]
         rows = []
-        for partner_id, ticket_id, created, company_id, owner_id in found:
+        owners = {
+            ticket.id: ticket.first_owner_id.id or None
+            for ticket in Ticket.browse([r[1] for r in found])
+        }
+        for partner_id, ticket_id, created, company_id in found:
             company = Company.browse(company_id)
             delay = delay_of("new_customer", company)
             if partner_id not in new or delay is None:
@@ -276,7 +286,7 @@ class CsCallback(models.Model):
                     "reason": "new_customer",
                     "period_key": "first",
                     "due_date": first + timedelta(days=delay),
-                    "user_id": owner_id,
+                    "user_id": owners[ticket_id],
                     "company_id": company_id,
                 }
             )

@@ -37,6 +37,15 @@ class TestCallbacks(CsSurveyCommon):
         self.Callback._cron_plan_callbacks()
         self.assertEqual(len(self._callbacks(self.newcomer, "new_customer")), 1)
 
+    def test_new_customer_created_with_the_first_ticket(self):
+        """A customer created in the same transaction as their first ticket (not
+        flushed yet) gets the callback with that ticket, not with the second."""
+        walk_in = self.env["res.partner"].create({"name": "Walk-in Zhao"})
+        ticket = self._complaint(partner_id=walk_in.id)
+        callback = self._callbacks(walk_in, "new_customer")
+        self.assertEqual(callback.ticket_id, ticket)
+        self.assertEqual(callback.user_id, ticket.first_owner_id)
+
     def test_new_customer_delay_is_data(self):
         self.env.ref("cs_survey.cs_callback_rule_new_customer").delay_days = 1
         ticket = self._complaint(partner_id=self.newcomer.id)
