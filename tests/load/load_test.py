@@ -21,7 +21,12 @@ not), then the checks that nothing was lost: every ticket a client created exist
 its first owner and deadlines, every closed customer-service ticket has its archive
 entry, the archive chain verifies, no deadline was escalated twice at the same level.
 
-Run: ./dev bench load     (CS_LOAD_SECONDS, CS_LOAD_USERS=40, CS_LOAD_WORKERS=4)
+Every simulated user waits a think time between its steps (CS_LOAD_THINK, mean 1 s,
+uniform 0.5-1.5x), the same in both runs, so that both servers get the same offered
+load and the ratios compare what the server does with it.
+
+Run: ./dev bench load     (CS_LOAD_SECONDS, CS_LOAD_USERS=40, CS_LOAD_WORKERS=4,
+     CS_LOAD_THINK=1.0, CS_LOAD_SETTLE=120)
 Exit status 1 when a check fails or an error reached a user.
 """
 
@@ -42,6 +47,9 @@ CONF = os.environ.get("CS_ODOO_CONF", ".local/odoo.conf")
 SECONDS = int(os.environ.get("CS_LOAD_SECONDS", 150))
 USERS = int(os.environ.get("CS_LOAD_USERS", 40))
 WORKERS = int(os.environ.get("CS_LOAD_WORKERS", 4))
+# think time between a user's steps (mean, seconds): users read and type, as
+# Locust's wait_time models; 0 drives the server flat out
+THINK = float(os.environ.get("CS_LOAD_THINK", 1.0))
 PORT = int(os.environ.get("CS_LOAD_PORT", 8079))
 CS_ADDONS = os.environ.get(
     "CS_LOAD_ADDONS", "cs_center,cs_resolution,cs_survey,cs_archive,cs_archive_survey"
@@ -145,7 +153,7 @@ def setup_data(kind):
             # regulated clocks shortened so that deadlines fall due during the run
             # (data, as a CS manager would edit them)
             env["cs.deadline.policy"].search([("unit", "=", "hours")]).write(
-                {"duration": 0.02}
+                {"duration": 0.01}
             )
             for level in env["cs.escalation.level"].search([("level", ">", 0)]):
                 level.delay_hours = 0.01 * (level.level - 1)
@@ -266,16 +274,25 @@ class Client:
     def __init__(self, db, login, stats):
         self.db, self.login, self.stats = db, login, stats
         self.http = requests.Session()
-        res = self.http.post(
-            f"{url()}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": db, "login": login, "password": PASSWORD},
-            },
-            timeout=120,
-        ).json()
-        if res.get("error") or not res["result"].get("uid"):
-            raise RuntimeError(f"login {login}: {res.get('error')}")
+        res = {}
+        for _attempt in range(3):
+            reply = self.http.post(
+                f"{url()}/web/session/authenticate",
+                json={
+                    "jsonrpc": "2.0",
+                    "params": {"db": db, "login": login, "password": PASSWORD},
+                },
+                timeout=120,
+            )
+            try:
+                res = reply.json()
+            except ValueError:
+                res = {"error": f"HTTP {reply.status_code}: {reply.text[:200]}"}
+            if (res.get("result") or {}).get("uid"):
+                break
+            time.sleep(1)
+        else:
+            raise RuntimeError(f"login {login}: {res.get('error') or res}")
         self.uid = res["result"]["uid"]
 
     def call(self, model, method, *args, **kwargs):
@@ -324,11 +341,20 @@ class Stats:
         return result
 
 
+def think(stop, rnd):
+    if THINK:
+        stop.wait(rnd.uniform(0.5, 1.5) * THINK)
+
+
 def agent_loop(kind, db, login, data, stats, stop, rnd):
+    """One ticket after another, the steps separated by think time. The baseline
+    does each step's nearest plain-helpdesk equivalent (confirmation and proposal
+    recorded as notes, transfer as a change of assignee)."""
     client = Client(db, login, stats)
     n = 0
     while not stop.is_set():
         n += 1
+        think(stop, rnd)
         vals = {
             "name": f"Kettle leaks {login}-{n}",
             "description": "<p>The kettle leaks at the seal.</p>",
@@ -344,6 +370,7 @@ def agent_loop(kind, db, login, data, stats, stop, rnd):
             continue
         with stats.lock:
             stats.created.append(tid)
+        think(stop, rnd)
         stats.timed(
             "reply",
             client.call,
@@ -354,6 +381,7 @@ def agent_loop(kind, db, login, data, stats, stop, rnd):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        think(stop, rnd)
         colleague = rnd.choice([a for a in data["agents"] if a != client.uid])
         if kind == "cs":
             vals = {"ticket_id": tid, "to_user_id": colleague, "reason": "Expert"}
@@ -367,17 +395,36 @@ def agent_loop(kind, db, login, data, stats, stop, rnd):
             )
         if ok is None:
             continue
-        if kind == "cs" and n % 4 == 0:
-            stats.timed("propose", propose, client, tid, data, rnd)
+        think(stop, rnd)
+        if n % 4 == 0:
+            if kind == "cs":
+                stats.timed("propose", propose, client, tid, data, rnd)
+            else:
+                stats.timed("propose", note, client, tid, "Proposal: compensation")
             continue
         if kind == "cs":
             vals = {"ticket_id": tid, "method": "phone", "note": "Satisfied"}
             wiz = "cs.satisfaction.confirm.wizard"
             if stats.timed("confirm", wizard, client, wiz, vals) is None:
                 continue
+        else:
+            stats.timed("confirm", note, client, tid, "Customer satisfied (phone)")
+        think(stop, rnd)
         if stats.timed("close", close, kind, client, tid, data) is not None:
             with stats.lock:
                 stats.closed.append(tid)
+
+
+def note(client, tid, body):
+    """The plain-helpdesk way of recording a step: an internal note."""
+    return client.call(
+        "helpdesk.ticket",
+        "message_post",
+        [tid],
+        body=body,
+        message_type="comment",
+        subtype_xmlid="mail.mt_note",
+    )
 
 
 def wizard(client, model, vals):
@@ -431,6 +478,7 @@ def approver_loop(kind, db, login, data, stats, stop, rnd):
         if not ids:
             stop.wait(2)
             continue
+        think(stop, rnd)
         rid = rnd.choice(ids)
         try:
             start = time.perf_counter()
@@ -508,8 +556,9 @@ def portal_loop(kind, db, login, data, stats, stop, rnd):
             if res.status_code != 200:
                 raise RpcError(f"HTTP {res.status_code} on /my/tickets")
 
+        think(stop, rnd)
         stats.timed("portal_list", listing)
-        stop.wait(rnd.uniform(0.5, 2))
+        think(stop, rnd)
 
 
 def drive(kind, data):
@@ -552,6 +601,27 @@ LOG_PATTERNS = {
     "serialization failures": re.compile(r"serializ\w*.failure", re.I),
     "lock timeouts": re.compile(r"lock.?not.available", re.I),
 }
+
+
+def settle(kind):
+    """Let the scheduled jobs finish what the run left them: the archive job
+    (triggered by every close) until no closed ticket is missing from the archive,
+    then one more escalation period; at most CS_LOAD_SETTLE seconds."""
+    limit = time.monotonic() + int(os.environ.get("CS_LOAD_SETTLE", 120))
+    if kind != "cs":
+        time.sleep(5)
+        return
+    cr, _env = odoo_env(DBS[kind])
+    with cr:
+        while time.monotonic() < limit:
+            cr.execute("SELECT count(*) FROM cs_archive_missing")
+            missing = cr.fetchone()[0]
+            cr.rollback()
+            if not missing:
+                break
+            time.sleep(2)
+    say(f"[{kind}] archive caught up; waiting one escalation period")
+    time.sleep(max(0, min(65, limit - time.monotonic())))
 
 
 def scan_log(path):
@@ -614,6 +684,21 @@ def check_cs(stats):
             archived = cr.fetchone()[0]
             if archived != len(closed):
                 failures.append(f"{len(closed) - archived} closed tickets not archived")
+            # the archive job runs after the close (triggered by it): its lag
+            cr.execute(
+                """SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag),
+                          percentile_cont(0.95) WITHIN GROUP (ORDER BY lag),
+                          max(lag)
+                     FROM (SELECT extract(epoch FROM e.archive_date - t.closed_date)
+                                  AS lag
+                             FROM cs_archive_entry e
+                             JOIN helpdesk_ticket t ON t.id = e.res_id
+                              AND e.source_round = t.round_number
+                            WHERE e.res_model = 'helpdesk.ticket'
+                              AND t.id IN %s) x""",
+                [tuple(closed)],
+            )
+            lag = cr.fetchone()
         report = env["cs.archive.integrity.report"]._cs_check_company(env.company)
         chain = report.result
         if chain != "ok":
@@ -648,6 +733,9 @@ def check_cs(stats):
     return failures, {
         "tickets created by agents": len(created),
         "tickets closed (archived)": len(closed),
+        "archive lag after close p50/p95/max s": (
+            "/".join(f"{v:.1f}" for v in lag) if closed and lag[0] is not None else "-"
+        ),
         "portal tickets": len(portal),
         "escalation steps": steps,
         "deadlines escalated": escalated,
@@ -696,7 +784,7 @@ def main():
             say(f"[{kind}] driving for {SECONDS} s")
             stats = drive(kind, data)
             # let the scheduled jobs finish what the run left them
-            time.sleep(int(os.environ.get("CS_LOAD_SETTLE", 70)))
+            settle(kind)
         counts, tracebacks = scan_log(server.log)
         results[kind] = (stats, counts, tracebacks, server.log)
 
