@@ -43,10 +43,22 @@ class HelpdeskTicket(models.Model):
         every closing agent waiting for the others (issue 13: the close path
         costs a trigger, not a snapshot)."""
         res = super()._cs_on_closed()
-        if self._cs_archive_regulated():
-            # sudo: scheduling the archive job is not the closer's right; the
-            # trigger carries nothing of the ticket
-            self.env.ref("cs_archive.ir_cron_cs_archive_missing").sudo()._trigger()
+        regulated = self._cs_archive_regulated()
+        if not regulated:
+            return res
+        # sudo: scheduling the archive job is not the closer's right; the trigger
+        # carries nothing of the ticket
+        cron = self.env.ref(
+            "cs_archive.ir_cron_cs_archive_missing", raise_if_not_found=False
+        )
+        if cron and cron.sudo().active:
+            cron.sudo()._trigger()
+        else:
+            # the job was switched off (or deleted): archive in the closing
+            # transaction
+            # sudo: the archive snapshots the whole ticket whatever the closer may
+            # read; nothing of it is returned to the caller
+            regulated.sudo()._cs_archive(reason="closed")
         return res
 
     def _cs_reopen(self, reason):

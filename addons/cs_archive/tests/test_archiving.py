@@ -97,6 +97,17 @@ class TestArchiving(CsArchiveCommon):
         self.assertFalse(Missing.search([("ticket_id", "=", ticket.id)]))
         self.assertEqual(self._check().result, "ok")
 
+    def test_close_archives_at_once_when_the_job_is_switched_off(self):
+        """An administrator switched the archive job off: closing archives in its
+        own transaction rather than waiting for a job that will not run."""
+        self.env.ref("cs_archive.ir_cron_cs_archive_missing").active = False
+        ticket = self._complaint(user=self.agent1, user_id=self.agent1.id)
+        ticket.with_user(self.agent1).stage_id = self.stage_progress
+        ticket.with_user(self.agent1)._cs_confirm_satisfaction("phone", "Satisfied")
+        ticket.with_user(self.agent1).action_owner_signoff()
+        ticket.with_user(self.agent1).write({"stage_id": self.stage_done.id})
+        self.assertEqual(self._entry(ticket).source_round, 1)
+
     def test_reopen_before_the_job_archives_the_closed_round(self):
         """The job selects a ticket's current round: a round closed and reopened
         before the job ran is archived by the reopening."""
