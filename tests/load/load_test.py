@@ -323,7 +323,7 @@ class Client:
         if body.get("error"):
             data = body["error"].get("data") or {}
             raise RpcError(f"{data.get('name')}: {data.get('message')}"[:300])
-        return body["result"]
+        return body.get("result")  # Odoo leaves the key out for None
 
 
 class Stats:
