@@ -28,6 +28,7 @@ class CsCallAction(models.Model):
             """,
             [list(call_ids)],
         )
+        # sudo: the calls this statement just claimed (row lock), whoever's they are
         calls = self.sudo().browse([r[0] for r in self.env.cr.fetchall()])
         if not calls:
             return calls
@@ -78,6 +79,7 @@ class CsCallAction(models.Model):
         if ids:
             self.browse(ids).invalidate_recordset(["callback_planned"])
             activity_type = self.env.ref("cs_contact.mail_activity_type_cs_callback")
+            # sudo: the callback activities of the claimed calls, any assignee
             self.env["mail.activity"].sudo().search(
                 [
                     ("res_model", "=", "cs.call"),
@@ -168,10 +170,12 @@ class CsCallAction(models.Model):
             ticket = (
                 self.env["helpdesk.ticket"]
                 .with_user(call.agent_id)
+                # sudo: in the agent's name after the caller was checked: first owner
                 .sudo()
                 .with_company(call.company_id)
                 .create(call._prepare_ticket_vals())
             )
+            # sudo: workflow write of the call's ticket link, the caller was checked
             call.sudo()._cs_workflow_write({"ticket_id": ticket.id})
             ticket.message_post(
                 body=escape(

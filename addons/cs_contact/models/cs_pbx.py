@@ -58,6 +58,7 @@ class CsPbx(models.Model):
     def _cs_set_token(self, token):
         """Store the hash of ``token`` (the caller was checked)."""
         self.ensure_one()
+        # sudo: the token's hash only; the caller was checked (CS manager)
         self.sudo().write(
             {"token_hash": _hash_token(token), "token_hint": "…" + token[-4:]}
         )

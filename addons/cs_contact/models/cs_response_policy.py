@@ -52,6 +52,7 @@ class CsResponsePolicy(models.Model):
     def _cs_policies(self, medium):
         """Every active policy of a medium, most specific first (read with sudo:
         the PBX endpoint and visitors' messages run as the public user)."""
+        # sudo: the PBX endpoint and visitors' messages run as the public user
         policies = self.sudo().search([("medium", "=", medium)])
         return policies.sorted(
             lambda p: (

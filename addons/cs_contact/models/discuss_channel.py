@@ -105,6 +105,7 @@ class DiscussChannel(models.Model):
         # sudo inside the grant: recorded from a message the poster was allowed
         # to post (visitors are public users or guests)
         with self.env["cs.workflow.mixin"]._cs_workflow_step(self._name):
+            # sudo: inside the grant, from a message the poster was allowed to post
             return self.sudo().write(vals)
 
     # ------------------------------------------------------------------ measuring
@@ -117,10 +118,12 @@ class DiscussChannel(models.Model):
     def _cs_operator_user(self, partner):
         """The internal user behind an author partner, if any (chatbots and
         visitors have none)."""
+        # sudo: the author's user (visitors cannot read users)
         return partner.sudo().user_ids.filtered(lambda u: not u.share)[:1]
 
     def _cs_measure_first_response(self, message):
         self.ensure_one()
+        # sudo: the first-response clock of the channel, posted by a visitor or operator
         channel = self.sudo()
         operator = self._cs_operator_user(message.author_id)
         if not operator:

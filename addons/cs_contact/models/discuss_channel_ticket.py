@@ -29,6 +29,7 @@ class DiscussChannelTicket(models.Model):
     def _cs_chat_operator(self):
         self.ensure_one()
         return self.cs_first_operator_id or self._cs_operator_user(
+            # sudo: the channel's operator, whoever triggers the ticket
             self.sudo().livechat_operator_id
         )
 
@@ -37,6 +38,7 @@ class DiscussChannelTicket(models.Model):
         nor the public user."""
         self.ensure_one()
         public = self.env.ref("base.public_partner", raise_if_not_found=False)
+        # sudo: the members of the channel, to find the visitor's contact
         for member in self.sudo().channel_member_ids:
             partner = member.partner_id
             if partner and partner != public and not self._cs_operator_user(partner):
@@ -66,6 +68,7 @@ class DiscussChannelTicket(models.Model):
 
     def _prepare_cs_ticket_vals(self):
         self.ensure_one()
+        # sudo: the channel's facts for the ticket; the caller was checked
         channel = self.sudo()
         chat = self.env.ref(
             "cs_center.helpdesk_ticket_channel_chat", raise_if_not_found=False
@@ -97,19 +100,22 @@ class DiscussChannelTicket(models.Model):
         for channel in self:
             operator = channel._cs_chat_operator()
             vals = channel._prepare_cs_ticket_vals()
-            # sudo in the operator's name after the caller was checked: first owner
+            # sudo: in the operator's name after the caller was checked: first owner
             ticket = self.env["helpdesk.ticket"].with_user(operator).sudo().create(vals)
             channel._cs_chat_write({"cs_ticket_id": ticket.id})
+            # sudo: the transcript of the channel the caller was checked on
             history = channel.sudo()._get_channel_history()
             ticket.message_post(
                 body=Markup("<p>%s</p>%s")
                 % (self.env._("Transcript of the online chat:"), history),
                 subtype_xmlid="mail.mt_note",
             )
+            # sudo: the chat's first answer date, for the ticket's first response
             first = channel.sudo().cs_operator_first_date
             if first and ticket.cs_regulated and not ticket.first_reply_date:
                 # the chat's first answer reached the customer: the ticket's first
                 # response (workflow write, after the caller was checked above)
+                # sudo: workflow write after the caller was checked above
                 ticket.sudo()._cs_workflow_write({"first_reply_date": first})
                 ticket._cs_mark_event("first_reply", first)
             tickets |= ticket

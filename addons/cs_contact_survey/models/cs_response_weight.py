@@ -38,6 +38,7 @@ class CsResponseWeight(models.Model):
     def _cs_weights(self, company):
         """{medium: weight}, the company's own weight before the shared one."""
         res = {}
+        # sudo: configuration read by every agent and by jobs
         for weight in self.sudo().search(
             [("company_id", "in", [company.id, False])],
             order="company_id, id",

@@ -32,6 +32,7 @@ class CsResolution(models.Model):
     def _cs_schedule_collection(self):
         """R16: the salesperson of the customer collects the receivable."""
         self.ensure_one()
+        # sudo: the salesperson of the proposal, for the collection activity
         salesperson = self.sudo().cs_salesperson_id
         if not salesperson.active:
             return super()._cs_schedule_collection()

@@ -54,5 +54,7 @@ class CsSegmentRule(models.Model):
     @api.model
     def _cs_rule_for(self, company):
         """The company's rule, or the defaults when it has none (unsaved record)."""
+        # sudo: the company's rule, read by the segment job and agents
         rule = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        # sudo: defaults as an unsaved record
         return rule or self.sudo().new({"company_id": company.id})

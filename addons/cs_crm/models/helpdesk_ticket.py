@@ -74,14 +74,17 @@ class HelpdeskTicket(models.Model):
                     self.env._(
                         "The sales team %(team)s belongs to another company than "
                         "%(ticket)s.",
+                        # sudo: the team's name in the message (another company's team)
                         team=team.sudo().display_name,
                         ticket=ticket.display_name,
                     )
                 )
+            # sudo: the user's companies, for the check
             if user and ticket.company_id not in user.sudo().company_ids:
                 raise ValidationError(
                     self.env._(
                         "%(user)s has no access to the company of %(ticket)s.",
+                        # sudo: the user's name in the message
                         user=user.sudo().display_name,
                         ticket=ticket.display_name,
                     )
@@ -105,7 +108,9 @@ class HelpdeskTicket(models.Model):
         user = user or self.env["res.users"]
         self._ensure_can_set_sales(team, user, reason)
         for ticket in self:
+            # sudo: names for the history note only
             old_team = ticket.cs_sales_team_id.sudo().display_name or "-"
+            # sudo: names for the history note only
             old_user = ticket.cs_salesperson_id.sudo().display_name or "-"
             ticket._cs_workflow_write(
                 {
@@ -115,6 +120,7 @@ class HelpdeskTicket(models.Model):
                     "cs_sales_override_reason": reason.strip(),
                 }
             )
+            # sudo: the ticket's draft proposals follow its sales team (checked above)
             drafts = ticket.sudo().resolution_ids.filtered(lambda r: r.state == "draft")
             drafts._cs_res_write(
                 {"cs_sales_team_id": team.id, "cs_salesperson_id": user.id}
@@ -127,7 +133,9 @@ class HelpdeskTicket(models.Model):
                     by=self.env.user.name,
                     old_team=old_team,
                     old_user=old_user,
+                    # sudo: names for the history note only
                     team=team.sudo().display_name or "-",
+                    # sudo: names for the history note only
                     user=user.sudo().display_name or "-",
                     reason=reason.strip(),
                 ),

@@ -26,6 +26,7 @@ class HelpdeskTicket(models.Model):
         )
         for ticket in self:
             rows = []
+            # sudo: salespeople read the outcome only, never the internal form
             for prop in ticket.sudo().resolution_ids.sorted("id"):
                 outcome = ""
                 if prop.state == "approved":
@@ -50,6 +51,7 @@ class HelpdeskTicket(models.Model):
         """A notification in the salesperson's inbox (they are not made followers:
         followers would receive the ticket's internal notes)."""
         for ticket in self:
+            # sudo: the salesperson of the ticket, for the notification
             salesperson = ticket.sudo().cs_salesperson_id
             if not salesperson or not salesperson.active:
                 continue
@@ -104,6 +106,7 @@ class HelpdeskTicket(models.Model):
         counts = {
             ticket.id: count
             for ticket, count in self.env["crm.lead"]
+            # sudo: the count only; opening the opportunities still needs CRM rights
             .sudo()
             ._read_group([("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"])
         }

@@ -6,9 +6,18 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.cs_center.models.cs_workflow_mixin import _GRANTS
-
-SEGMENT_FIELDS = {"cs_is_new", "cs_is_key", "cs_segment_manual", "cs_segment_reason"}
+SEGMENT_FIELDS = {
+    "cs_segment",
+    "cs_is_new",
+    "cs_is_key",
+    "cs_segment_manual",
+    "cs_segment_reason",
+}
+# who sets a segment by hand (with a reason, through _cs_set_segment)
+SEGMENT_OVERRIDE_GROUPS = (
+    "cs_center.group_cs_supervisor",
+    "sales_team.group_sale_manager",
+)
 
 
 class ResPartner(models.Model):
@@ -25,23 +34,18 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------ guard
-    def _cs_segment_granted(self):
-        if not self.env.registry.ready:
-            return True
-        return bool(self.env.cr.cache.get(_GRANTS, {}).get("res.partner.segment"))
-
-    def _cs_segment_step(self):
-        return self.env["cs.callback"]._cs_workflow_step("res.partner.segment")
-
     def _cs_check_segment_vals(self, vals_list):
+        """With the rules installed the segment and its flags are set by the
+        rules and the override only (nobody writes them directly, managers
+        included)."""
         if self._cs_segment_granted():
             return
         for vals in vals_list:
             if SEGMENT_FIELDS & set(vals):
                 raise AccessError(
                     self.env._(
-                        "The customer's segment flags are set by the segment rules "
-                        "and by a supervisor's override with a reason only."
+                        "The customer's segment and its flags are set by the segment "
+                        "rules and by a manager's override with a reason only."
                     )
                 )
 
@@ -56,18 +60,23 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ override
     def _cs_set_segment(self, segment, reason):
-        """A CS supervisor sets the segment by hand, with a reason logged on the
-        customer; the rules no longer change it until the override is removed
-        (segment False)."""
-        if not self.env.user.has_group("cs_center.group_cs_supervisor"):
+        """A CS supervisor or a sales manager sets the segment by hand, with a
+        reason logged on the customer; the rules no longer change it until the
+        override is removed (segment False)."""
+        # sudo: the real user's groups, whatever the environment
+        user = self.env["res.users"].sudo().browse(self.env.uid)
+        if user.share or not any(user.has_group(g) for g in SEGMENT_OVERRIDE_GROUPS):
             raise AccessError(
-                self.env._("Only a CS supervisor can set a customer's segment.")
+                self.env._(
+                    "Only a CS supervisor or a sales manager can set a customer's "
+                    "segment."
+                )
             )
         self.check_access("read")
         if not (reason or "").strip():
             raise ValidationError(self.env._("Give the reason for the segment."))
         with self._cs_segment_step():
-            # sudo: supervisors may not edit contacts; checked above
+            # sudo: supervisors may not edit contacts; the caller is checked above
             self.sudo().write(
                 {
                     "cs_segment": segment or False,
@@ -77,6 +86,7 @@ class ResPartner(models.Model):
             )
         labels = dict(self._fields["cs_segment"]._description_selection(self.env))
         for partner in self:
+            # sudo: the override is logged on the customer (checked above)
             partner.sudo().message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
@@ -102,6 +112,7 @@ class ResPartner(models.Model):
         if rule.new_from_opportunity:
             for partner, closed in (
                 env["crm.lead"]
+                # sudo: the segment job reads every company's won opportunities
                 .sudo()
                 .with_context(active_test=False)
                 ._read_group(
@@ -118,6 +129,7 @@ class ResPartner(models.Model):
                 day = closed and closed.date()
                 if day and (key not in first or day < first[key]):
                     first[key] = day
+        # sudo: the segment job reads every company's invoices
         moves = env["account.move"].sudo()
         if rule.new_from_invoice:
             for partner, day in moves._read_group(
@@ -134,6 +146,7 @@ class ResPartner(models.Model):
         key = set()
         if rule.key_category_ids:
             key |= set(
+                # sudo: the segment job reads every tagged customer
                 self.sudo()
                 .search([("category_id", "in", rule.key_category_ids.ids)])
                 .commercial_partner_id.ids
@@ -170,6 +183,7 @@ class ResPartner(models.Model):
             is_new |= {pid for pid, day in first.items() if day >= limit}
             is_key |= key
             known |= set(first) | key
+        # sudo: the segment job writes the flags of every customer (inside the grant)
         Partner = self.sudo().with_context(active_test=False)
         flagged = Partner.search(
             ["|", ("cs_is_new", "=", True), ("cs_is_key", "=", True)]

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_crm_sales import SalesCommon
 
@@ -183,3 +183,93 @@ class TestCustomer360(SalesCommon):
         self._complaint(partner_id=self.customer_a.id, severity="major")
         lead.invalidate_recordset()
         self.assertEqual(lead.cs_open_major_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomer360Access(SalesCommon):
+    """Who reads the customer 360 figures (server side, whatever the client)."""
+
+    FIGURES = ["cs_open_ticket_count", "cs_open_major_count", "cs_approved_amount_year"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_all = new_test_user(
+            cls.env,
+            login="crm_sales_all",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    def setUp(self):
+        super().setUp()
+        self._complaint_of(self.customer_a)
+        self._complaint_of(self.customer_b)
+
+    def _read(self, user, record):
+        record.invalidate_recordset()
+        return record.with_user(user).read(self.FIGURES + ["cs_360_visible"])[0]
+
+    def test_allowed_roles_read_every_customer(self):
+        for user in (self.agent1, self.sales_mgr, self.sales_all):
+            for customer in (self.customer_a, self.customer_b):
+                with self.subTest(user=user.login, customer=customer.name):
+                    values = self._read(user, customer)
+                    self.assertTrue(values["cs_360_visible"])
+                    self.assertEqual(values["cs_open_ticket_count"], 1)
+
+    def test_salesperson_reads_own_customers_only(self):
+        # own customer, and the team leader for the team's customers
+        for user in (self.sales_a1, self.lead_a):
+            values = self._read(user, self.customer_a)
+            self.assertTrue(values["cs_360_visible"])
+            self.assertEqual(values["cs_open_ticket_count"], 1)
+        # another team's customer: blank figures
+        values = self._read(self.sales_a1, self.customer_b)
+        self.assertFalse(values["cs_360_visible"])
+        self.assertEqual(values["cs_open_ticket_count"], 0)
+        # an opportunity of their own shows the figures of its customer
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Kettles",
+                "partner_id": self.customer_b.id,
+                "user_id": self.sales_a1.id,
+            }
+        )
+        values = lead.with_user(self.sales_a1).read(["cs_open_ticket_count"])[0]
+        self.assertEqual(values["cs_open_ticket_count"], 1)
+
+    def test_other_roles_refused(self):
+        for user in (self.hr_user, self.stock_user, self.accountant):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.customer_a.with_user(user).read(["cs_open_ticket_count"])
+                with self.assertRaises(AccessError):
+                    self.customer_a.with_user(user).search_read(
+                        [("id", "=", self.customer_a.id)], ["cs_approved_amount_year"]
+                    )
+                # sudo() in the caller's code keeps the figures blank for them
+                self.customer_a.invalidate_recordset()
+                partner = self.customer_a.with_user(user).sudo()
+                self.assertEqual(partner.cs_open_ticket_count, 0)
+
+    def test_partner_form_opens_for_everyone(self):
+        for user, shown in (
+            (self.hr_user, False),
+            (self.stock_user, False),
+            (self.sales_a1, True),
+            (self.agent1, True),
+        ):
+            with self.subTest(user=user.login):
+                Partner = self.env["res.partner"].with_user(user)
+                arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+                self.assertEqual('name="cs_open_ticket_count"' in arch, shown)
+                fields_ = [
+                    f
+                    for f in Partner._fields
+                    if Partner._fields[f].is_accessible(Partner.env)
+                    and f in ("name", "cs_open_ticket_count", "cs_360_visible")
+                ]
+                self.assertEqual("cs_open_ticket_count" in fields_, shown)
+                Partner.browse(self.customer_a.id).web_read({f: {} for f in fields_})

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_crm import CsCrmCommon
 
@@ -131,3 +131,41 @@ class TestSegmentRules(CsCrmCommon):
             self.rule.with_user(self.agent1).write({"new_days": 10})
         with self.assertRaises(AccessError):
             self.rule.with_user(self.sales_a1).write({"new_days": 10})
+
+    def test_segment_not_writable_directly(self):
+        """RPC writes of the segment are refused to every caller, managers
+        included; the rule job and the override set it."""
+        sales_manager = self._sales_manager()
+        for user in (self.sales_a1, self.agent1, self.manager, sales_manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.buyer.with_user(user).write({"cs_segment": "key"})
+                with self.assertRaises(AccessError):
+                    self.Partner.with_user(user).create(
+                        {"name": "x", "cs_segment": "key"}
+                    )
+        with self.assertRaises(AccessError):
+            self.buyer.write({"cs_segment": "key"})
+        # the rule job (superuser, no user context) sets it
+        with freeze_time(TODAY):
+            self.env.ref("cs_crm.ir_cron_cs_refresh_segments").method_direct_trigger()
+        self.assertEqual(self.buyer.cs_segment, "new")
+        # a copy does not carry the segment (copying a customer stays possible)
+        self.assertFalse(self.buyer.copy().cs_segment)
+
+    def _sales_manager(self):
+        return new_test_user(
+            self.env,
+            login="crm_sales_manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+
+    def test_sales_manager_override(self):
+        sales_manager = self._sales_manager()
+        with self.assertRaises(AccessError):
+            self.buyer.with_user(self.sales_a1)._cs_set_segment("key", "big")
+        self.buyer.with_user(sales_manager)._cs_set_segment("key", "Framework deal")
+        self.assertEqual(self.buyer.cs_segment, "key")
+        self.assertTrue(self.buyer.cs_segment_manual)

@@ -34,6 +34,7 @@ class HelpdeskTicket(models.Model):
         )
         delivered = (
             self.env["stock.move"]
+            # sudo: the products delivered to the portal user's own company
             .sudo()
             ._read_group(
                 [
@@ -44,6 +45,7 @@ class HelpdeskTicket(models.Model):
                 ["product_id"],
             )
         )
+        # sudo: the names of the products the customer bought
         Product = self.env["product.product"].sudo()
         bought = Product.union(*(p for (p,) in invoiced + delivered))
         bought = bought.filtered(lambda p: not p.company_id or p.company_id == company)
@@ -67,6 +69,7 @@ class HelpdeskTicket(models.Model):
             return
         for ticket in self.filtered("register_product_id"):
             product = ticket.register_product_id
+            # sudo: whether a product is saleable, for the portal user's choice
             if product.sudo().sale_ok:
                 continue
             bought, _others = self._cs_portal_products(
@@ -135,6 +138,7 @@ class HelpdeskTicket(models.Model):
         ]
         surveys = (
             self.env["survey.user_input"]
+            # sudo: the portal user's own ticket's satisfaction answers
             .sudo()
             .search(
                 [

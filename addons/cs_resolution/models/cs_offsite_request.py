@@ -109,6 +109,7 @@ class CsOffsiteRequest(models.Model):
         # sudo + grant: the actions below checked the caller (requester /
         # department manager); the manager may not write the request otherwise
         with self._cs_workflow_step():
+            # sudo: inside the grant; the actions checked the caller
             return self.sudo().write(vals)
 
     def _ensure_can_submit(self):

@@ -449,6 +449,7 @@ class CsResolution(models.Model):
         (``_ensure_can_*``). The workflow layer's grant opens the guard for this
         step only; sudo: finance, warehouse and approvers only read proposals."""
         with self._cs_workflow_step():
+            # sudo: finance, warehouse and approvers only read proposals
             return self.sudo().with_context(skip_validation_check=True).write(vals)
 
     @api.model_create_multi

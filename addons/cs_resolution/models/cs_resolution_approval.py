@@ -95,6 +95,7 @@ class CsResolution(models.Model):
         # definitions, evaluated on the server-computed amount
         with self._cs_workflow_step("tier.review"):
             return (
+                # sudo: inside the grant; the caller was checked
                 super(CsResolution, self.sudo()).request_validation().with_env(self.env)
             )
 
@@ -139,7 +140,9 @@ class CsResolution(models.Model):
         # only the reviews whose reviewers include the current user (sudo keeps
         # the uid)
         with self._cs_workflow_step("tier.review"):
+            # sudo: see above
             res = super(CsResolution, self.sudo())._validate_tier(
+                # sudo: see above
                 tiers and tiers.sudo()
             )
         self._cs_after_review()
@@ -148,7 +151,9 @@ class CsResolution(models.Model):
     def _rejected_tier(self, tiers=False):
         # sudo + grant: see _validate_tier
         with self._cs_workflow_step("tier.review"):
+            # sudo: see _validate_tier
             res = super(CsResolution, self.sudo())._rejected_tier(
+                # sudo: see _validate_tier
                 tiers and tiers.sudo()
             )
         self._cs_after_review()
@@ -189,6 +194,7 @@ class CsResolution(models.Model):
             )
         # sudo + grant: the caller was checked above; restarting removes reviews
         with self._cs_workflow_step("tier.review"):
+            # sudo: see above
             res = super(CsResolution, self.sudo()).restart_validation()
         self._cs_res_write({"state": "draft"})
         return res
@@ -252,6 +258,7 @@ class CsResolution(models.Model):
             )
         # sudo + grant: reviews are workflow records of the proposal
         with self._cs_workflow_step("tier.review"):
+            # sudo: see above
             self.sudo().review_ids.unlink()
         self._cs_res_write({"state": "cancel"})
         return True

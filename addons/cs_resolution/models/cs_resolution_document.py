@@ -113,6 +113,7 @@ class CsResolution(models.Model):
             with cs_link_step(self.env, "account.move"):
                 refund = (
                     self.env["account.move"]
+                    # sudo: see above; a draft from the approved lines only
                     .sudo()
                     .with_company(self.company_id)
                     .create(

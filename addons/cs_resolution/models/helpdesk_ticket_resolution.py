@@ -146,6 +146,7 @@ class HelpdeskTicket(models.Model):
         with cs_link_step(self.env, "account.move"):
             invoice = (
                 self.env["account.move"]
+                # sudo: CS users have no accounting rights; a draft for finance
                 .sudo()
                 .with_company(self.company_id)
                 .create(

@@ -34,6 +34,18 @@ class TestApprovalSettings(CsResolutionCommon):
         self.assertIn("≤", settings.rule_html)
         self.assertIn("≥", settings.rule_html)
 
+    def test_dialog_in_chinese(self):
+        """Every label of the dialog is translated (field strings and buttons)."""
+        if not self.env["res.lang"]._lang_get("zh_CN").active:
+            self.skipTest("zh_CN not loaded")
+        Settings = self.env["cs.approval.settings"].with_context(lang="zh_CN")
+        strings = Settings.fields_get(["company_id", "tier1_limit"], ["string"])
+        self.assertEqual(strings["company_id"]["string"], "公司")
+        arch = Settings.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('string="取消"', arch)
+        self.assertIn('string="保存"', arch)
+        self.assertNotIn('string="Cancel"', arch)
+
     def test_edited_limits_route(self):
         self._save(tier1_limit=2000.0, tier2_limit=8000.0)
         self.assertEqual(self.company.cs_tier1_limit, 2000.0)

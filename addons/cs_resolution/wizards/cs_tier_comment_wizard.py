@@ -30,4 +30,5 @@ class CommentWizard(models.TransientModel):
         # sudo + grant: the reviews were checked above to be the user's own pending
         # reviews of this proposal
         with record._cs_workflow_step("tier.review"):
+            # sudo: inside the grant; the user's own pending reviews
             return super(CommentWizard, self.sudo()).add_comment()

@@ -275,8 +275,11 @@ class CsAppraisalPeriod(models.Model):
         uids = users.ids
         # sudo on the sources: the CS manager aggregates the whole company; the
         # result is filtered on the company explicitly
+        # sudo: see above
         Score = self.env["cs.survey.score"].sudo()
+        # sudo: see above
         Deadline = self.env["cs.ticket.deadline"].sudo()
+        # sudo: see above
         Ticket = self.env["helpdesk.ticket"].sudo()
 
         satisfaction = Score._cs_aggregate(

@@ -109,6 +109,7 @@ class CsSurveyDemo(models.AbstractModel):
             tickets |= (
                 self.env["helpdesk.ticket"]
                 .with_context(install_mode=True)
+                # sudo: demo data loaded at installation
                 .sudo()
                 .create(
                     {

@@ -114,6 +114,7 @@ class HrAppraisal(models.Model):
         title = self.env._(
             "%(period)s, published on %(date)s",
             period=line.period_id.sudo().name,
+            # sudo: see above
             date=line.period_id.sudo().published_date,
         )
         return Markup(

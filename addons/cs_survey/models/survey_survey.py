@@ -133,6 +133,7 @@ class SurveySurvey(models.Model):
             ),
             reason,
         )
+        # sudo: the reopening is logged on the survey (caller checked above)
         for survey in self.sudo():
             survey.message_post(body=body, subtype_xmlid="mail.mt_note")
         if inputs:

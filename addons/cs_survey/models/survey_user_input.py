@@ -140,6 +140,7 @@ class SurveyUserInput(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not cs_answer_granted(self.env, self._name):
+            # sudo: the survey's kind, for the check (visitors answer as public user)
             Survey = self.env["survey.survey"].sudo()
             for vals in vals_list:
                 forbidden = set(vals) & CS_FIELDS
@@ -433,6 +434,7 @@ class SurveyUserInputLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # sudo: the answers of the lines, for the check
         inputs = self.sudo().user_input_id
         if vals.get("user_input_id"):
             inputs |= self.env["survey.user_input"].browse(vals["user_input_id"])
@@ -441,4 +443,5 @@ class SurveyUserInputLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _cs_unlink_except_customer_answer(self):
+        # sudo: the answers of the lines, for the check
         self._cs_check_lines(self.sudo().user_input_id)

@@ -1,9 +1,7 @@
 """Appraisal sheets: published versions only (a draft is not a result)."""
 
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import UserError
-
-from odoo.addons.cs_center.report.cs_report_access import cs_report_check
 
 
 def _ensure_published(env, periods):
@@ -13,27 +11,23 @@ def _ensure_published(env, periods):
 
 class ReportAppraisalSheet(models.AbstractModel):
     _name = "report.cs_survey.report_appraisal_sheet"
+    _inherit = "cs.report.mixin"
     _description = "Appraisal sheet of an employee and period"
 
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        docs = self.env["cs.appraisal.score"].browse(docids)
-        cs_report_check(
-            self.env, docs, ["cs_center.group_cs_agent", "hr.group_hr_user"]
-        )
+    _cs_report_model = "cs.appraisal.score"
+    _cs_report_groups = ("cs_center.group_cs_agent", "hr.group_hr_user")
+
+    def _cs_report_ensure(self, docs):
         _ensure_published(self.env, docs.period_id)
-        return {"doc_ids": docids, "doc_model": "cs.appraisal.score", "docs": docs}
 
 
 class ReportAppraisalTeam(models.AbstractModel):
     _name = "report.cs_survey.report_appraisal_team"
+    _inherit = "cs.report.mixin"
     _description = "Team appraisal summary of a period"
 
-    @api.model
-    def _get_report_values(self, docids, data=None):
-        docs = self.env["cs.appraisal.period"].browse(docids)
-        cs_report_check(
-            self.env, docs, ["cs_center.group_cs_supervisor", "hr.group_hr_user"]
-        )
+    _cs_report_model = "cs.appraisal.period"
+    _cs_report_groups = ("cs_center.group_cs_supervisor", "hr.group_hr_user")
+
+    def _cs_report_ensure(self, docs):
         _ensure_published(self.env, docs)
-        return {"doc_ids": docids, "doc_model": "cs.appraisal.period", "docs": docs}

@@ -66,8 +66,9 @@ class TestCallbacks(CsSurveyCommon):
         self.assertFalse(self._callbacks(self.newcomer, "new_customer"))
 
     def test_key_customers_monthly_idempotent(self):
-        self.newcomer.cs_segment = "key"
-        self.customer2.cs_segment = "regular"
+        with self.newcomer._cs_segment_step():
+            self.newcomer.cs_segment = "key"
+            self.customer2.cs_segment = "regular"
         Callback = self.Callback
         Callback._cs_plan_key_customers(today=date(2026, 11, 5))
         Callback._cs_plan_key_customers(today=date(2026, 11, 20))
@@ -80,7 +81,8 @@ class TestCallbacks(CsSurveyCommon):
         self.assertEqual(len(self._callbacks(self.newcomer, "key_customer")), 2)
 
     def test_daily_job_twice_plans_once_and_reports_progress(self):
-        self.newcomer.cs_segment = "key"
+        with self.newcomer._cs_segment_step():
+            self.newcomer.cs_segment = "key"
         cron = self.env.ref("cs_survey.ir_cron_cs_plan_callbacks")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
         Callback = self.Callback.with_context(ir_cron_progress_id=progress.id)

@@ -13,16 +13,18 @@ class TestCampaign(CsSurveyCommon):
     def setUpClass(cls):
         super().setUpClass()
         # 1,000 active customers: 100 key, 900 regular
-        cls.population = cls.env["res.partner"].create(
-            [
-                {
-                    "name": f"Customer {i:04d}",
-                    "email": f"c{i}@example.com",
-                    "cs_segment": "key" if i < 100 else "regular",
-                }
-                for i in range(1000)
-            ]
-        )
+        Partner = cls.env["res.partner"]
+        with Partner._cs_segment_step():
+            cls.population = Partner.create(
+                [
+                    {
+                        "name": f"Customer {i:04d}",
+                        "email": f"c{i}@example.com",
+                        "cs_segment": "key" if i < 100 else "regular",
+                    }
+                    for i in range(1000)
+                ]
+            )
         cls.Campaign = cls.env["cs.survey.campaign"].with_user(cls.manager)
 
     def _campaign(self, day, **kw):
