@@ -46,13 +46,14 @@ class HelpdeskTicket(models.Model):
         regulated = self._cs_archive_regulated()
         if not regulated:
             return res
-        # sudo: scheduling the archive job is not the closer's right; the trigger
-        # carries nothing of the ticket
         cron = self.env.ref(
             "cs_archive.ir_cron_cs_archive_missing", raise_if_not_found=False
         )
-        if cron and cron.sudo().active:
-            cron.sudo()._trigger()
+        # sudo: scheduling the archive job is not the closer's right; the trigger
+        # carries nothing of the ticket
+        cron = cron and cron.sudo()
+        if cron and cron.active:
+            cron._trigger()
         else:
             # the job was switched off (or deleted): archive in the closing
             # transaction

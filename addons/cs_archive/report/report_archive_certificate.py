@@ -20,6 +20,8 @@ class ReportArchiveCertificate(models.AbstractModel):
         # the last integrity check of each company's chain (its result and date
         # are stated on the certificate; the report itself stays for readers)
         checks = {}
+        # sudo: the last check's result and date are stated on the certificate of
+        # an entry the reader may print; the report itself stays for readers
         Report = self.env["cs.archive.integrity.report"].sudo()
         for company in docs.company_id:
             checks[company.id] = Report.search(

@@ -223,10 +223,11 @@ class HelpdeskTicket(models.Model):
     def _compute_transfer_count(self):
         # sudo: a count shown on the ticket, also to helpdesk users outside the CS
         # groups (who have no access to the transfer history itself)
+        Transfer = self.env["cs.ticket.transfer"].sudo()
         data = dict(
-            self.env["cs.ticket.transfer"]
-            .sudo()
-            ._read_group([("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"])
+            Transfer._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
         )
         for ticket in self:
             ticket.transfer_count = data.get(ticket, 0)
