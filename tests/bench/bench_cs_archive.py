@@ -40,6 +40,7 @@ PASSES = int(os.environ.get("CS_BENCH_PASSES", 2))
 BATCH = 5000
 COPY_CHUNK = 50000
 DB = "cs_bench_arch"
+COMPANY_NAME = f"Bench archive company {N_ENTRIES}"
 # set by load_hashing() (the archive's own functions)
 GENESIS_HASH = canonical_json = chain_input = sha256_hex = subject_hash = None
 scan_entries = subject_input = None
@@ -259,7 +260,7 @@ def make_entry(company_id, type_id, user_id, partner_id, seq, prev_hash):
         "entry_type_id": type_id,
         "archive_date": "2026-01-02 08:00:00",
         "retention_years": 10,
-        "res_model": "bench.source",
+        "res_model": f"bench.source.c{company_id}",
         "res_id": seq,
         "source_round": 1,
         "first_owner_id": user_id,
@@ -305,8 +306,8 @@ def existing_chain(registry):
         cr.execute(
             "SELECT c.id, e.entry_type_id, e.partner_id, e.sequence"
             "  FROM res_company c JOIN cs_archive_entry e ON e.company_id = c.id"
-            " WHERE c.name = 'Bench archive company'"
-            " ORDER BY e.sequence DESC LIMIT 1"
+            " WHERE c.name = %s ORDER BY e.sequence DESC LIMIT 1",
+            [COMPANY_NAME],
         )
         row = cr.fetchone()
         if row and row[3] == N_ENTRIES:
@@ -324,7 +325,9 @@ def insert_chain(registry):
             return found
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env["res.company"].create({"name": "Bench archive company"})
+        company = env["res.company"].search([("name", "=", COMPANY_NAME)])
+        # (left by a run that failed while inserting: it has no entry)
+        company = company or env["res.company"].create({"name": COMPANY_NAME})
         partner = env["res.partner"].create({"name": "王芳"})
         type_id = env.ref("cs_archive.entry_type_complaint").id
         ids = (company.id, type_id, SUPERUSER_ID, partner.id)
