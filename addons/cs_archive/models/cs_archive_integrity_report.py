@@ -1,3 +1,4 @@
+import hashlib
 import json
 import logging
 import time
@@ -13,10 +14,11 @@ from .cs_archive_hashing import (
     sha256_hex,
     subject_hash,
 )
+from .cs_archive_integrity_scan import scan_entries, subject_input
 
 _logger = logging.getLogger(__name__)
 
-ENTRY_QUERY = """
+ENTRY_SELECT = """
     SELECT e.id, e.sequence, e.company_id, e.entry_type_id,
            to_char(e.archive_date, 'YYYY-MM-DD HH24:MI:SS'), e.retention_years,
            e.res_model, e.res_id, e.source_round, e.first_owner_id, e.handler_id,
@@ -28,10 +30,9 @@ ENTRY_QUERY = """
                          WHERE r.disposal_id = d.id AND r.entry_id = e.id))
       FROM cs_archive_entry e
       LEFT JOIN cs_archive_disposal d ON d.id = e.disposal_id
-     WHERE e.company_id = %s AND e.sequence > %s AND e.sequence <= %s
-     ORDER BY e.sequence
-     LIMIT %s
 """
+# one entry, as the per-row check reads it (slow path of the walk)
+ENTRY_BY_ID_QUERY = ENTRY_SELECT + " WHERE e.id = %s"
 MAX_LISTED_GAPS = 20
 
 
@@ -146,8 +147,8 @@ class CsArchiveIntegrityReport(models.Model):
     @api.model
     def _cs_check_company(self, company, batch_size=5000):
         """Walk the chain of ``company`` in sequence order, ``batch_size`` rows
-        at a time (keyset pagination on the (company, sequence) index: memory
-        stays flat whatever the size of the archive)."""
+        at a time from one server-side cursor (memory stays flat whatever the
+        size of the archive)."""
         started = time.perf_counter()
         cr = self.env.cr
         cr.execute(
@@ -173,13 +174,7 @@ class CsArchiveIntegrityReport(models.Model):
             "prev_seq": 0,
             "prev_hash": GENESIS_HASH,
         }
-        while True:
-            cr.execute(ENTRY_QUERY, [company.id, state["prev_seq"], until, batch_size])
-            rows = cr.fetchall()
-            if not rows:
-                break
-            for row in rows:
-                self._cs_check_row(row, state, anchor)
+        self._cs_walk_chain(company, until, batch_size, state, anchor)
         details = []
         if (state["prev_seq"], state["prev_hash"]) != (head[0], head[1]):
             details.append(
@@ -234,6 +229,75 @@ class CsArchiveIntegrityReport(models.Model):
             )
             .with_env(self.env)
         )
+
+    def _cs_walk_chain(self, company, until, batch_size, state, anchor):
+        """The walk, fast path: hash each entry's bytes as they come from the
+        server-side cursor and accept it only when everything the per-row check
+        (``_cs_check_row``) verifies holds: the sequence follows, the link to the
+        previous entry, the content, rendering, subject and chain hashes, the
+        disposal rules, and it is not the anchor. Any other row (tampered, a gap,
+        a tombstone with a doubtful disposal, the anchor) is re-read and checked
+        by ``_cs_check_row`` itself, which names the entry and the fields; so the
+        report is the one the per-row check alone would write."""
+        sha256 = hashlib.sha256
+        anchor_seq = anchor["sequence"] if anchor else None
+        prev_seq, prev_hash = state["prev_seq"], state["prev_hash"]
+        verified = disposed = 0
+        for rows in scan_entries(self.env.cr, company.id, until, batch_size):
+            for (
+                entry_id,
+                sequence,
+                link,
+                chain_hash,
+                chain_rest,
+                content,
+                html,
+                content_hash,
+                rendering_hash,
+                partner_id,
+                name,
+                subj_hash,
+                entry_state,
+                disposal_id,
+                disposal_ok,
+            ) in rows:
+                if (
+                    sequence == prev_seq + 1
+                    and link == prev_hash
+                    and link
+                    and sequence != anchor_seq
+                    and sha256(prev_hash.encode() + chain_rest).hexdigest()
+                    == chain_hash
+                ):
+                    if entry_state != "disposed":
+                        if (
+                            not disposal_id
+                            and sha256(content or b"").hexdigest() == content_hash
+                            and sha256(html or b"").hexdigest() == rendering_hash
+                            and sha256(
+                                subject_input(partner_id, name).encode()
+                            ).hexdigest()
+                            == subj_hash
+                        ):
+                            prev_seq, prev_hash = sequence, chain_hash
+                            verified += 1
+                            continue
+                    elif disposal_ok and content is None and html is None:
+                        prev_seq, prev_hash = sequence, chain_hash
+                        verified += 1
+                        disposed += 1
+                        continue
+                # slow path: the per-row check on the row as the ORM would read it
+                state.update(prev_seq=prev_seq, prev_hash=prev_hash)
+                state["verified"] += verified
+                state["disposed"] += disposed
+                verified = disposed = 0
+                self.env.cr.execute(ENTRY_BY_ID_QUERY, [entry_id])
+                self._cs_check_row(self.env.cr.fetchone(), state, anchor)
+                prev_seq, prev_hash = state["prev_seq"], state["prev_hash"]
+        state.update(prev_seq=prev_seq, prev_hash=prev_hash)
+        state["verified"] += verified
+        state["disposed"] += disposed
 
     def _cs_last_anchor(self, company):
         """Head of the last intact report: the chain must still contain it

@@ -1,8 +1,12 @@
 import json
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.cs_archive_hashing import CHAIN_COLUMNS, canonical_json, chain_input
+from ..models.cs_archive_integrity_report import ENTRY_BY_ID_QUERY
+from ..models.cs_archive_integrity_scan import CHAIN_REST_SQL, subject_input
 from .common import CsArchiveCommon
 
 
@@ -115,3 +119,80 @@ class TestIntegrity(CsArchiveCommon):
             self.Report.with_user(self.arch_manager).create(
                 {"company_id": self.company.id}
             )
+
+    # ------------------------------------------------------------------ fast path
+    def _count_slow_rows(self):
+        """Patch the per-row check to count the rows the fast path hands over."""
+        Report = type(self.Report)
+        original = Report._cs_check_row
+        calls = []
+
+        def counting(report, row, state, anchor):
+            calls.append(row[1])
+            return original(report, row, state, anchor)
+
+        return patch.object(Report, "_cs_check_row", counting), calls
+
+    def test_fast_path_accepts_intact_entries_only(self):
+        patcher, slow = self._count_slow_rows()
+        with patcher:
+            first = self._check()
+        self.assertEqual(first.result, "ok")
+        self.assertEqual(slow, [], "an intact chain is verified by the fast path")
+        victim = self.entries[2]
+        with self._tamper() as cr:
+            cr.execute(
+                "UPDATE cs_archive_entry SET name = 'forged' WHERE id = %s",
+                [victim.id],
+            )
+        patcher, slow = self._count_slow_rows()
+        with patcher:
+            report = self._check()
+        # the tampered entry, and the previous report's head (the anchor)
+        self.assertEqual(slow, [victim.sequence, first.head_sequence])
+        self.assertEqual(report.first_broken_entry_id, victim)
+        self.assertEqual(report.first_broken_fields, "subject.name")
+
+    def test_fast_path_renders_chain_input_like_python(self):
+        """The chain input rendered by PostgreSQL is the bytes chain_input()
+        renders, also for NULL, 0 and empty values and any customer name."""
+        victim = self.entries[0]
+        with self._tamper() as cr:
+            cr.execute(
+                "UPDATE cs_archive_entry SET handler_id = NULL, source_round = 0,"
+                " res_id = 0, res_model = '', partner_id = NULL,"
+                " name = %s WHERE id = %s",
+                ['王 "芳"\\\n\t\x01\x7f é', victim.id],
+            )
+        cr = self.env.cr
+        for sequence in self.entries.mapped("sequence"):
+            cr.execute(
+                f"SELECT {CHAIN_REST_SQL}, e.id FROM cs_archive_entry e"
+                " WHERE e.company_id = %s AND e.sequence = %s",
+                [self.company.id, sequence],
+            )
+            rest, entry_id = cr.fetchone()
+            cr.execute(ENTRY_BY_ID_QUERY, [entry_id])
+            row = cr.fetchone()
+            columns = dict(
+                zip(CHAIN_COLUMNS, [row[2], row[1], *row[3:12]], strict=True)
+            )
+            self.assertEqual(
+                row[19] + rest,
+                chain_input(row[19], columns, row[16], row[17], row[18]),
+            )
+            self.assertEqual(
+                subject_input(row[12], row[13]),
+                canonical_json([row[12] or None, row[13] or ""]),
+            )
+        for partner_id, name in ((None, None), (0, ""), (7, "a\u2028b\\/"), (3, False)):
+            self.assertEqual(
+                subject_input(partner_id, name),
+                canonical_json([partner_id or None, name or ""]),
+            )
+
+    def test_fast_path_small_batches(self):
+        """Batches of one row give the same report (the cursor is streamed)."""
+        report = self.Report._cs_check_company(self.company, batch_size=1)
+        self.assertEqual(report.result, "ok")
+        self.assertEqual(report.head_hash, self.entries[-1].chain_hash)
