@@ -92,6 +92,7 @@ class HelpdeskTicket(models.Model):
                 Input._cs_prepare_vals(
                     survey,
                     ticket.partner_id,
+                    cs_sent_date=False,  # set when the sending job mails it
                     cs_ticket_id=ticket.id,
                     cs_company_id=ticket.company_id.id,
                     cs_rated_user_ids=[
@@ -100,5 +101,5 @@ class HelpdeskTicket(models.Model):
                 )
             )
         inputs = Input._cs_create_answers(vals_list)
-        inputs._cs_send_invitations()
+        Input._cs_invitations_later(inputs)
         return inputs

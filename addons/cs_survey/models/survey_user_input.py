@@ -399,6 +399,62 @@ class SurveyUserInput(models.Model):
             # sudo: customers and agents cannot create answers for someone else
             return self.sudo().create(vals_list)
 
+    @api.model
+    def _cs_invitations_later(self, inputs):
+        """Answers created by closing tickets: their invitation is rendered and
+        mailed by the sending job, triggered now (within seconds in the cron
+        worker), not in the closing transaction (rendering the mail template was
+        most of a close; issue 13). ``cs_sent_date`` is set when it is sent; the
+        job's selection (unsent answers of tickets) is what guarantees that none is
+        forgotten. With the job switched off they are sent at once."""
+        if not inputs:
+            return
+        cron = self.env.ref(
+            "cs_survey.ir_cron_cs_send_survey_invitations", raise_if_not_found=False
+        )
+        # sudo: scheduling the sending job is not the closer's right; the trigger
+        # carries nothing of the answers
+        cron = cron and cron.sudo()
+        if cron and cron.active:
+            cron._trigger()
+        else:
+            inputs._cs_mark_sent_and_send()
+
+    def _cs_mark_sent_and_send(self):
+        with cs_answer_step(self.env):
+            # sudo: the sending date is set by the workflow only
+            self.sudo().write({"cs_sent_date": fields.Datetime.now()})
+        self._cs_send_invitations()
+
+    @api.model
+    def _cron_cs_send_invitations(self, batch_size=200):
+        """Sending job: the unsent invitations of closed tickets' answers, one batch
+        per call (Odoo 18 cron progress API); two workers take different answers
+        (SKIP LOCKED)."""
+        cr = self.env.cr
+        self.flush_model(["cs_ticket_id", "cs_sent_date", "state"])
+        cr.execute(
+            """
+            SELECT id FROM survey_user_input
+             WHERE cs_ticket_id IS NOT NULL AND cs_sent_date IS NULL
+               AND state = 'new'
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+            """,
+            [batch_size],
+        )
+        ids = [r[0] for r in cr.fetchall()]
+        # sudo: a scheduled job mailing the customers their own links
+        self.sudo().browse(ids)._cs_mark_sent_and_send()
+        remaining = 0
+        if len(ids) == batch_size:
+            cr.execute(
+                "SELECT count(*) FROM survey_user_input WHERE cs_ticket_id IS NOT NULL"
+                " AND cs_sent_date IS NULL AND state = 'new'"
+            )
+            remaining = cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return len(ids)
+
     def _cs_send_invitations(self):
         """Mail each customer their personal link (one mail per answer)."""
         template = self.env.ref("cs_survey.mail_template_cs_survey_invite")

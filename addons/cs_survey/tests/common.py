@@ -43,6 +43,8 @@ class CsSurveyCommon(CsCenterCommon):
         ticket.with_user(agent)._cs_confirm_satisfaction("phone", "Fine")
         ticket.with_user(agent).action_owner_signoff()
         ticket.with_user(agent).write({"stage_id": self.stage_done.id})
+        # the sending job the close triggered (the cron worker runs it in seconds)
+        self.env["survey.user_input"]._cron_cs_send_invitations()
         return ticket.with_env(self.env)
 
     def _answer(self, user_input, overall=None, agent=None, business=None, text=None):

@@ -9,6 +9,45 @@ from .common import CsSurveyCommon
 
 @tagged("post_install", "-at_install")
 class TestSending(CsSurveyCommon):
+    def test_closing_leaves_the_mail_to_the_sending_job(self):
+        """The close creates the answer and triggers the sending job; the job
+        renders and mails the invitation and dates it (none forgotten: it selects
+        every unsent answer of a ticket). Switched off, the close sends at once."""
+        ticket = self._complaint(user=self.agent1, user_id=self.agent1.id)
+        ticket.with_user(self.agent1).stage_id = self.stage_progress
+        ticket.with_user(self.agent1)._cs_confirm_satisfaction("phone", "Fine")
+        ticket.with_user(self.agent1).action_owner_signoff()
+        cron = self.env.ref("cs_survey.ir_cron_cs_send_survey_invitations")
+        triggers = self.env["ir.cron.trigger"].sudo()
+        before = triggers.search_count([("cron_id", "=", cron.id)])
+        ticket.with_user(self.agent1).write({"stage_id": self.stage_done.id})
+        user_input = ticket.cs_survey_ids
+        self.assertEqual(len(user_input), 1)
+        self.assertFalse(user_input.cs_sent_date)
+        Mail = self.env["mail.mail"]
+        domain = [("model", "=", "survey.user_input"), ("res_id", "=", user_input.id)]
+        self.assertFalse(Mail.search(domain))
+        self.assertEqual(triggers.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertEqual(self.Input._cron_cs_send_invitations(), 1)
+        self.assertTrue(user_input.cs_sent_date)
+        self.assertEqual(len(Mail.search(domain)), 1)
+        self.assertEqual(self.Input._cron_cs_send_invitations(), 0)  # once
+        # nobody dates an answer as sent but the sending
+        with self.assertRaisesMsg(AccessError, "survey workflow only"):
+            user_input.sudo().write({"cs_sent_date": False})
+        # the job switched off: the close mails at once
+        cron.active = False
+        other = self._closed_ticket()
+        self.assertTrue(other.cs_survey_ids.cs_sent_date)
+        self.assertTrue(
+            Mail.search(
+                [
+                    ("model", "=", "survey.user_input"),
+                    ("res_id", "=", other.cs_survey_ids.id),
+                ]
+            )
+        )
+
     def test_closed_ticket_sends_one_personal_survey(self):
         ticket = self._closed_ticket(transfer_to=self.agent2)
         user_input = ticket.cs_survey_ids
