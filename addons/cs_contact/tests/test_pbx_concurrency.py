@@ -4,8 +4,8 @@
 
 An HttpCase serves every request with one shared test cursor, one request after
 the other: it cannot show two workers meeting on the same call. These tests run
-the endpoint's storing path (``controllers/pbx.py: store_events``, what a request
-does after authentication and validation) in threads with their own database
+the endpoint's path (``controllers/pbx.py``: ``read_committed`` first, as the
+request does, then validation and storing) in threads with their own database
 cursors, committed like requests, and clean up what they committed."""
 
 import random
@@ -16,7 +16,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
-from ..controllers.pbx import store_events
+from ..controllers.pbx import read_committed
 
 
 def iso(moment):
@@ -55,11 +55,12 @@ class TestPbxConcurrency(TransactionCase):
     def _store(self, cr, raw, before_commit=None):
         """One request's storing path on cursor ``cr``, then its commit."""
         env = api.Environment(cr, SUPERUSER_ID, {})
+        read_committed(env)
         pbx = env["cs.pbx"].browse(self.pbx_id)
         calls = env["cs.call"].with_company(pbx.company_id)
         events, errors = calls._cs_validate_events(raw)
         self.assertFalse(errors)
-        result = store_events(calls, pbx, events)
+        result = calls._cs_apply_events(pbx, events)
         if before_commit:
             before_commit()
         cr.commit()
