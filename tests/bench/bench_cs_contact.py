@@ -543,13 +543,22 @@ def main():
         for i in range(40):  # every worker loads its registry
             for body in call_script(f"warm-{int(time.time())}-{i}", rnd)[0]:
                 post(session, url, body)
+        cpu0, pg0, t0 = server_cpu(proc), pg_cpu(), time.perf_counter()
         floor = run_floor(url)
-        say(f"2. HTTP floor (401, wrong token, 8 threads): {floor:.0f} requests/s")
+        floor_n = floor * (time.perf_counter() - t0)
+        cpu1, pg1 = server_cpu(proc), pg_cpu()
+        say(
+            f"2. HTTP floor (401, wrong token, 8 threads): {floor:.0f} requests/s, "
+            f"CPU per request: Odoo {1000 * (cpu1 - cpu0) / floor_n:.1f} ms, "
+            f"PostgreSQL {1000 * (pg1 - pg0) / floor_n:.1f} ms"
+        )
         run = f"r{int(time.time())}-"
         offset, cpu0, pg0 = log_size(), server_cpu(proc), pg_cpu()
+        client0 = time.process_time()
         single = run_single(url, run + "s", SECONDS, THREADS)
         time.sleep(1)
         cpu1, pg1 = server_cpu(proc), pg_cpu()
+        client = time.process_time() - client0
         n, queries, sql_ms, py_ms, incidents = log_figures(offset)
         ok = single.status[200]
         say(
@@ -576,7 +585,8 @@ def main():
         )
         say(
             f"   CPU per event        : Odoo {1000 * (cpu1 - cpu0) / max(ok, 1):.1f} "
-            f"ms, PostgreSQL {1000 * (pg1 - pg0) / max(ok, 1):.1f} ms"
+            f"ms, PostgreSQL {1000 * (pg1 - pg0) / max(ok, 1):.1f} ms, "
+            f"benchmark client {1000 * client / max(ok, 1):.1f} ms"
         )
         say(f"   server log           : {incidents}")
         problems = check(registry, run + "s", single.expected)
