@@ -15,7 +15,7 @@ class ResPartner(models.Model):
         """Expression indexes on the normalised phone and mobile: the PBX endpoint
         finds the caller with an index lookup, not a scan of every contact (and
         no column to keep up to date when a phone number changes)."""
-        super().init()
+        res = super().init()
         for column in ("phone", "mobile"):
             create_index(
                 self.env.cr,
@@ -24,3 +24,4 @@ class ResPartner(models.Model):
                 [PHONE_KEY_SQL.format(column=column)],
                 where=f"{column} IS NOT NULL AND active",
             )
+        return res

@@ -53,7 +53,8 @@ class TestPbxConcurrency(TransactionCase):
         return {"call_id": call_id, "event": event, "at": at, **kw}
 
     def _store(self, cr, raw, before_commit=None):
-        """One request's storing path on cursor ``cr``, then its commit."""
+        """One request's path on cursor ``cr`` (a ``with registry.cursor()``
+        block: it commits when the block ends, like the request)."""
         env = api.Environment(cr, SUPERUSER_ID, {})
         read_committed(env)
         pbx = env["cs.pbx"].browse(self.pbx_id)
@@ -63,7 +64,6 @@ class TestPbxConcurrency(TransactionCase):
         result = calls._cs_apply_events(pbx, events)
         if before_commit:
             before_commit()
-        cr.commit()
         return result
 
     def _final(self):
