@@ -1,6 +1,7 @@
 from . import cs_response_policy
 from . import cs_pbx
 from . import res_users
+from . import res_partner
 from . import cs_call
 from . import cs_call_event
 from . import cs_call_action

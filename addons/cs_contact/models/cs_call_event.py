@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models
 
+from .res_partner import PHONE_KEY_SQL
+
 EVENTS = ("ringing", "answered", "ended")
 EVENT_FIELD = {"ringing": "rang_at", "answered": "answered_at", "ended": "ended_at"}
 NUMBER_RE = re.compile(r"^\+?[0-9 ()\-]{3,32}$")
@@ -206,27 +208,31 @@ class CsCallEvent(models.Model):
     @api.model
     def _cs_match_partners(self, numbers):
         """{digits: partner id} for numbers that match exactly one contact's phone
-        or mobile (last 11 digits); ambiguous numbers match nobody."""
+        or mobile (last 11 digits); ambiguous numbers match nobody. Index lookups
+        on the normalised numbers (``res_partner.py``)."""
         keys = {_digits(n) for n in numbers if n and len(_digits(n)) >= 5}
         if not keys:
             return {}
-        self.env["res.partner"].flush_model(["phone", "mobile", "active"])
+        self.env["res.partner"].flush_model(
+            ["phone", "mobile", "active", "commercial_partner_id"]
+        )
+        phone = PHONE_KEY_SQL.format(column="phone")
+        mobile = PHONE_KEY_SQL.format(column="mobile")
         self.env.cr.execute(
-            """
+            f"""
             SELECT k, MIN(id), COUNT(DISTINCT COALESCE(commercial_partner_id, id))
               FROM (
-                SELECT id, commercial_partner_id,
-                       RIGHT(REGEXP_REPLACE(phone, '\\D', '', 'g'), 11) AS k
-                  FROM res_partner WHERE active AND phone IS NOT NULL
+                SELECT id, commercial_partner_id, {phone} AS k
+                  FROM res_partner
+                 WHERE phone IS NOT NULL AND active AND {phone} = ANY(%(keys)s)
                 UNION ALL
-                SELECT id, commercial_partner_id,
-                       RIGHT(REGEXP_REPLACE(mobile, '\\D', '', 'g'), 11)
-                  FROM res_partner WHERE active AND mobile IS NOT NULL
+                SELECT id, commercial_partner_id, {mobile}
+                  FROM res_partner
+                 WHERE mobile IS NOT NULL AND active AND {mobile} = ANY(%(keys)s)
               ) p
-             WHERE k = ANY(%s)
              GROUP BY k
             """,
-            [list(keys)],
+            {"keys": list(keys)},
         )
         return {k: pid for k, pid, count in self.env.cr.fetchall() if count == 1}
 
@@ -246,136 +252,199 @@ class CsCallEvent(models.Model):
     def _cs_apply_events(self, pbx, events, source="endpoint"):
         """Store validated events of ``pbx``; returns [{call_id, id, created,
         outcome, response_state}]. The caller was authenticated (PBX token) or
-        checked (import wizard); runs in sudo for the public endpoint."""
+        checked (import wizard); runs in sudo for the public endpoint.
+
+        One statement stores the calls: ``INSERT … ON CONFLICT DO UPDATE`` whose
+        SET merges the new events into the stored call (a field once stored is
+        kept) and derives outcome, wait and answered-in-time from the merged
+        values (``_derive_sql``, the same expressions for a new call); callbacks
+        are planned or withdrawn only for the calls whose outcome asks for it."""
         pbx = pbx.sudo()
         rows = self._cs_merge(events)
         if not rows:
             return []
+        cr = self.env.cr
         partners = self._cs_match_partners([r.get("number") for r in rows])
-        queues = {q.code: q.team_id.id for q in pbx.queue_ids}
+        queues = {}
+        codes = list({r["queue"] for r in rows if r.get("queue")})
+        if codes:
+            cr.execute(
+                "SELECT code, team_id FROM cs_pbx_queue "
+                "WHERE pbx_id = %s AND code = ANY(%s)",
+                [pbx.id, codes],
+            )
+            queues = dict(cr.fetchall())
+        company = pbx.company_id
+        Team = self.env["helpdesk.ticket.team"]
         policy = self.env["cs.response.policy"]
         limits = {}
         now = fields.Datetime.now()
         uid = self.env.uid
-        values = []
+        params = []
         for row in rows:
             team_id = queues.get(row.get("queue")) or pbx.team_id.id or None
-            limit = policy._cs_limit(
-                "call",
-                pbx.company_id,
-                team=self.env["helpdesk.ticket.team"].browse(team_id),
-                queue=row.get("queue"),
-                cache=limits,
-            )
             number = row.get("number")
-            values.append(
-                (
-                    pbx.id,
-                    row["call_id"],
-                    pbx.company_id.id,
-                    source,
-                    number,
-                    partners.get(_digits(number)) if number else None,
-                    row.get("direction"),
-                    row.get("queue"),
-                    team_id,
-                    row.get("agent_id"),
-                    row.get("rang_at"),
-                    row.get("answered_at"),
-                    row.get("ended_at"),
-                    row.get("outcome"),
-                    limit,
-                    uid,
-                    now,
-                    uid,
-                    now,
-                )
-            )
-        self.flush_model()
-        cr = self.env.cr
-        placeholders = ",".join(
-            [
-                "(%s, %s, %s, %s, %s, %s, COALESCE(%s, 'inbound'), "
-                "%s, %s, %s, %s, %s, %s, %s, %s, 'ringing', false, %s, %s, %s, %s)"
+            params += [
+                pbx.id,
+                row["call_id"],
+                company.id,
+                source,
+                number,
+                partners.get(_digits(number)) if number else None,
+                row.get("direction"),
+                row.get("queue"),
+                team_id,
+                row.get("agent_id"),
+                row.get("rang_at"),
+                row.get("answered_at"),
+                row.get("ended_at"),
+                row.get("outcome"),
+                policy._cs_limit(
+                    "call",
+                    company,
+                    team=Team.browse(team_id),
+                    queue=row.get("queue"),
+                    cache=limits,
+                ),
             ]
-            * len(values)
+        self.flush_model()
+        cr.execute(_upsert_sql(len(rows), uid, now), params)
+        stored = cr.fetchall()
+        ids = [r[0] for r in stored]
+        self.browse(ids).invalidate_recordset()
+        self._cs_plan_callbacks(
+            [
+                call
+                for call, _cid, _new, outcome, _st, planned, direction in stored
+                if outcome in ("missed", "abandoned")
+                and not planned
+                and direction == "inbound"
+            ]
         )
-        cr.execute(
-            f"""
-            INSERT INTO cs_call (pbx_id, pbx_call_id, company_id, source, number,
-                   partner_id, direction, queue, team_id, agent_id, rang_at,
-                   answered_at, ended_at, end_reason, limit_seconds, outcome,
-                   callback_planned, create_uid, create_date, write_uid, write_date)
-            VALUES {placeholders}
-            ON CONFLICT (pbx_id, pbx_call_id) DO UPDATE SET
-                number = COALESCE(cs_call.number, EXCLUDED.number),
-                partner_id = COALESCE(cs_call.partner_id, EXCLUDED.partner_id),
-                queue = COALESCE(cs_call.queue, EXCLUDED.queue),
-                team_id = CASE WHEN cs_call.queue IS NULL AND EXCLUDED.queue IS NOT NULL
-                               THEN EXCLUDED.team_id
-                               ELSE COALESCE(cs_call.team_id, EXCLUDED.team_id) END,
-                limit_seconds = CASE
-                               WHEN cs_call.queue IS NULL AND EXCLUDED.queue IS NOT NULL
-                               THEN EXCLUDED.limit_seconds
-                               ELSE COALESCE(cs_call.limit_seconds,
-                                             EXCLUDED.limit_seconds)
-                               END,
-                agent_id = COALESCE(cs_call.agent_id, EXCLUDED.agent_id),
-                rang_at = COALESCE(cs_call.rang_at, EXCLUDED.rang_at),
-                answered_at = COALESCE(cs_call.answered_at, EXCLUDED.answered_at),
-                ended_at = COALESCE(cs_call.ended_at, EXCLUDED.ended_at),
-                end_reason = COALESCE(cs_call.end_reason, EXCLUDED.end_reason),
-                write_uid = EXCLUDED.write_uid,
-                write_date = EXCLUDED.write_date
-            RETURNING id, pbx_call_id, (xmax = 0)
-            """,
-            [v for row in values for v in row],
+        self._cs_unplan_callbacks(
+            [
+                call
+                for call, _cid, _new, outcome, _st, planned, _dir in stored
+                if outcome == "answered" and planned
+            ]
         )
-        stored = {call_id: (call, created) for call, call_id, created in cr.fetchall()}
-        ids = [call for call, _created in stored.values()]
-        cr.execute(
-            """
-            UPDATE cs_call c
-               SET outcome = s.outcome,
-                   wait_seconds = s.wait,
-                   response_state = CASE
-                       WHEN c.direction = 'outbound' THEN 'na'
-                       WHEN s.wait IS NULL THEN
-                            CASE WHEN s.outcome = 'ringing' THEN 'pending' ELSE 'na' END
-                       WHEN s.outcome = 'answered' THEN
-                            CASE WHEN s.wait <= c.limit_seconds THEN 'met'
-                                 ELSE 'missed' END
-                       WHEN s.outcome = 'ringing' THEN 'pending'
-                       WHEN s.outcome = 'abandoned' AND s.wait <= c.limit_seconds
-                            THEN 'na'
-                       ELSE 'missed' END
-              FROM (
-                SELECT id,
-                       CASE WHEN answered_at IS NOT NULL THEN 'answered'
-                            WHEN ended_at IS NOT NULL
-                            THEN COALESCE(end_reason, 'missed')
-                            ELSE 'ringing' END AS outcome,
-                       CASE WHEN rang_at IS NULL THEN NULL
-                            ELSE GREATEST(0, EXTRACT(EPOCH FROM
-                                 COALESCE(answered_at, ended_at) - rang_at)) END AS wait
-                  FROM cs_call WHERE id = ANY(%s)
-              ) s
-             WHERE c.id = s.id
-            RETURNING c.id, c.outcome, c.response_state
-            """,
-            [ids],
-        )
-        derived = {call: (outcome, state) for call, outcome, state in cr.fetchall()}
-        self.invalidate_model()
-        self._cs_plan_callbacks(ids)
-        self._cs_unplan_callbacks(ids)
         return [
             {
                 "call_id": call_id,
                 "id": call,
                 "created": created,
-                "outcome": derived[call][0],
-                "response_state": derived[call][1],
+                "outcome": outcome,
+                "response_state": state,
             }
-            for call_id, (call, created) in stored.items()
+            for call, call_id, created, outcome, state, _planned, _dir in stored
         ]
+
+
+# ---------------------------------------------------------------------- SQL
+VALUE_COLUMNS = (
+    ("pbx_id", "int4"),
+    ("pbx_call_id", "varchar"),
+    ("company_id", "int4"),
+    ("source", "varchar"),
+    ("number", "varchar"),
+    ("partner_id", "int4"),
+    ("direction", "varchar"),
+    ("queue", "varchar"),
+    ("team_id", "int4"),
+    ("agent_id", "int4"),
+    ("rang_at", "timestamp"),
+    ("answered_at", "timestamp"),
+    ("ended_at", "timestamp"),
+    ("end_reason", "varchar"),
+    ("limit_seconds", "int4"),
+)
+
+
+def _derive_sql(direction, rang, answered, ended, reason, limit):
+    """SQL expressions (outcome, wait_seconds, response_state) of a call from the
+    SQL expressions of its stored values: answered when an answer came; else
+    missed or abandoned once ended; answered in time within the limit; outbound
+    calls and calls abandoned before the limit are not counted."""
+    outcome = (
+        f"(CASE WHEN {answered} IS NOT NULL THEN 'answered' "
+        f"WHEN {ended} IS NOT NULL THEN COALESCE({reason}, 'missed') "
+        "ELSE 'ringing' END)"
+    )
+    wait = (
+        f"(CASE WHEN {rang} IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM "
+        f"COALESCE({answered}, {ended}) - {rang})) END)"
+    )
+    state = f"""(CASE
+        WHEN {direction} = 'outbound' THEN 'na'
+        WHEN {wait} IS NULL THEN
+             CASE WHEN {outcome} = 'ringing' THEN 'pending' ELSE 'na' END
+        WHEN {outcome} = 'answered' THEN
+             CASE WHEN {wait} <= {limit} THEN 'met' ELSE 'missed' END
+        WHEN {outcome} = 'ringing' THEN 'pending'
+        WHEN {outcome} = 'abandoned' AND {wait} <= {limit} THEN 'na'
+        ELSE 'missed' END)"""
+    return outcome, wait, state
+
+
+def _merged(column):
+    return f"COALESCE(cs_call.{column}, EXCLUDED.{column})"
+
+
+# the queue (and its team and limit) may come with a later event
+_MERGED_TEAM = (
+    "CASE WHEN cs_call.queue IS NULL AND EXCLUDED.queue IS NOT NULL "
+    "THEN EXCLUDED.{0} ELSE COALESCE(cs_call.{0}, EXCLUDED.{0}) END"
+)
+
+
+def _upsert_sql(count, uid, now):
+    """The one statement that stores ``count`` merged calls (15 parameters each,
+    ``VALUE_COLUMNS``) and returns (id, pbx_call_id, created, outcome,
+    response_state, callback_planned, direction) per call."""
+    row = "(" + ", ".join(f"%s::{kind}" for _col, kind in VALUE_COLUMNS) + ")"
+    new = _derive_sql(
+        "COALESCE(v.direction, 'inbound')",
+        "v.rang_at",
+        "v.answered_at",
+        "v.ended_at",
+        "v.end_reason",
+        "v.limit_seconds",
+    )
+    merged = _derive_sql(
+        "cs_call.direction",
+        _merged("rang_at"),
+        _merged("answered_at"),
+        _merged("ended_at"),
+        _merged("end_reason"),
+        _MERGED_TEAM.format("limit_seconds"),
+    )
+    columns = ", ".join(col for col, _kind in VALUE_COLUMNS)
+    return f"""
+        WITH v ({columns}) AS (VALUES {", ".join([row] * count)})
+        INSERT INTO cs_call ({columns}, outcome, wait_seconds, response_state,
+               callback_planned, create_uid, create_date, write_uid, write_date)
+        SELECT v.pbx_id, v.pbx_call_id, v.company_id, v.source, v.number,
+               v.partner_id, COALESCE(v.direction, 'inbound'), v.queue, v.team_id,
+               v.agent_id, v.rang_at, v.answered_at, v.ended_at, v.end_reason,
+               v.limit_seconds, {new[0]}, {new[1]}, {new[2]}, false,
+               {int(uid)}, '{now}', {int(uid)}, '{now}'
+          FROM v
+        ON CONFLICT (pbx_id, pbx_call_id) DO UPDATE SET
+            number = {_merged("number")},
+            partner_id = {_merged("partner_id")},
+            queue = {_merged("queue")},
+            team_id = {_MERGED_TEAM.format("team_id")},
+            limit_seconds = {_MERGED_TEAM.format("limit_seconds")},
+            agent_id = {_merged("agent_id")},
+            rang_at = {_merged("rang_at")},
+            answered_at = {_merged("answered_at")},
+            ended_at = {_merged("ended_at")},
+            end_reason = {_merged("end_reason")},
+            outcome = {merged[0]},
+            wait_seconds = {merged[1]},
+            response_state = {merged[2]},
+            write_uid = EXCLUDED.write_uid,
+            write_date = EXCLUDED.write_date
+        RETURNING id, pbx_call_id, (xmax = 0), outcome, response_state,
+                  callback_planned, direction
+    """

@@ -41,7 +41,9 @@ class CsPbx(models.Model):
     queue_ids = fields.One2many(
         comodel_name="cs.pbx.queue", inverse_name="pbx_id", string="Queues"
     )
-    token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    token_hash = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
     token_hint = fields.Char(
         string="Token (last characters)",
         readonly=True,
@@ -86,19 +88,20 @@ class CsPbx(models.Model):
 
     @api.model
     def _cs_authenticate(self, token):
-        """The active PBX whose token this is, else an empty recordset. Every PBX's
-        hash is compared in constant time (no early exit that leaks which)."""
+        """The active PBX whose token this is, else an empty recordset: one indexed
+        lookup of the token's SHA-256 (tokens are 256-bit random, so a hash without
+        a key-derivation function is enough), then a constant-time comparison."""
         if not token or len(token) > 512:
             return self.browse()
         digest = _hash_token(token)
-        found = self.browse()
         self.env.cr.execute(
-            "SELECT id, token_hash FROM cs_pbx WHERE active AND token_hash IS NOT NULL"
+            "SELECT id, token_hash FROM cs_pbx WHERE token_hash = %s AND active",
+            [digest],
         )
-        for pbx_id, token_hash in self.env.cr.fetchall():
-            if hmac.compare_digest(digest, token_hash):
-                found = self.browse(pbx_id)
-        return found
+        row = self.env.cr.fetchone()
+        if row and hmac.compare_digest(digest, row[1]):
+            return self.browse(row[0])
+        return self.browse()
 
 
 class CsPbxQueue(models.Model):

@@ -1,6 +1,6 @@
 # Copyright 2026 cs-center
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class CsResponsePolicy(models.Model):
@@ -48,13 +48,33 @@ class CsResponsePolicy(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     @api.model
-    def _cs_policies(self, medium):
-        """Every active policy of a medium, most specific first (read with sudo:
-        the PBX endpoint and visitors' messages run as the public user)."""
+    @tools.ormcache("medium")
+    def _cs_policy_rows(self, medium):
+        """Every active policy of a medium as plain tuples (company, team, queue,
+        live-chat channel, limit), most specific first. Cached per worker (the PBX
+        endpoint asks for every event) and cleared when a policy changes; read
+        with sudo: the PBX endpoint and visitors' messages run as the public
+        user."""
         # sudo: the PBX endpoint and visitors' messages run as the public user
         policies = self.sudo().search([("medium", "=", medium)])
-        return policies.sorted(
+        policies = policies.sorted(
             lambda p: (
                 -(
                     bool(p.company_id)
@@ -66,6 +86,16 @@ class CsResponsePolicy(models.Model):
                 p.id,
             )
         )
+        return tuple(
+            (
+                p.company_id.id,
+                p.team_id.id,
+                p.queue or False,
+                p.livechat_channel_id.id,
+                p.limit_seconds,
+            )
+            for p in policies
+        )
 
     @api.model
     def _cs_limit(
@@ -73,27 +103,23 @@ class CsResponsePolicy(models.Model):
     ):
         """Seconds allowed for the first answer; the most specific policy wins.
         Fallback when no policy matches: 30 s for calls, 60 s for chats."""
-        key = (
-            medium,
-            company.id,
-            team and team.id,
-            queue,
-            livechat_channel and livechat_channel.id,
-        )
+        company_id = company.id
+        team_id = team.id if team else False
+        channel_id = livechat_channel.id if livechat_channel else False
+        key = (medium, company_id, team_id, queue, channel_id)
         if cache is not None and key in cache:
             return cache[key]
         limit = 30 if medium == "call" else 60
-        for policy in self._cs_policies(medium):
+        for p_company, p_team, p_queue, p_channel, p_limit in self._cs_policy_rows(
+            medium
+        ):
             if (
-                (not policy.company_id or policy.company_id == company)
-                and (not policy.team_id or policy.team_id == team)
-                and (not policy.queue or policy.queue == queue)
-                and (
-                    not policy.livechat_channel_id
-                    or policy.livechat_channel_id == livechat_channel
-                )
+                (not p_company or p_company == company_id)
+                and (not p_team or p_team == team_id)
+                and (not p_queue or p_queue == queue)
+                and (not p_channel or p_channel == channel_id)
             ):
-                limit = policy.limit_seconds
+                limit = p_limit
                 break
         if cache is not None:
             cache[key] = limit
