@@ -139,9 +139,7 @@ def test_every_model_has_access_rules(addon):
 # ``# sudo: <why>`` (a sudo without a reason is where a guard leaks)
 SUDO_DIRS = ("models", "wizards", "report")
 # files of other work areas, to be commented by their owners (then removed here)
-SUDO_EXEMPT = {
-    "addons/cs_contact/models/cs_call_event.py",
-}
+SUDO_EXEMPT: set[str] = set()
 
 
 def _sudo_without_reason(addon):

@@ -259,6 +259,8 @@ class CsCallEvent(models.Model):
         kept) and derives outcome, wait and answered-in-time from the merged
         values (``_derive_sql``, the same expressions for a new call); callbacks
         are planned or withdrawn only for the calls whose outcome asks for it."""
+        # sudo: the caller was authenticated (PBX token) or checked (import
+        # wizard); calls are written by this path only, read-only to every client
         pbx = pbx.sudo()
         rows = self._cs_merge(events)
         if not rows:
