@@ -642,13 +642,20 @@ def settle(kind):
     cr, _env = odoo_env(DBS[kind])
     with cr:
         while time.monotonic() < limit:
-            cr.execute("SELECT count(*) FROM cs_archive_missing")
+            cr.execute(
+                "SELECT (SELECT count(*) FROM cs_archive_missing)"
+                " + (SELECT count(*) FROM survey_user_input"
+                "    WHERE cs_ticket_id IS NOT NULL AND cs_sent_date IS NULL)"
+            )
             missing = cr.fetchone()[0]
             cr.rollback()
             if not missing:
                 break
             time.sleep(2)
-        say(f"[{kind}] closed tickets still waiting for the archive job: {missing}")
+        say(
+            f"[{kind}] closed tickets still waiting for the archive or the survey"
+            f" sending job: {missing}"
+        )
     say(f"[{kind}] waiting one escalation period")
     time.sleep(max(0, min(65, limit - time.monotonic())))
 
@@ -728,6 +735,14 @@ def check_cs(stats):
                 [tuple(closed)],
             )
             lag = cr.fetchone()
+            cr.execute(
+                """SELECT count(*) FROM survey_user_input
+                    WHERE cs_ticket_id IN %s AND cs_sent_date IS NULL""",
+                [tuple(closed)],
+            )
+            unsent = cr.fetchone()[0]
+            if unsent:
+                failures.append(f"{unsent} closed tickets' surveys not mailed")
         report = env["cs.archive.integrity.report"]._cs_check_company(env.company)
         chain = report.result
         if chain != "ok":
