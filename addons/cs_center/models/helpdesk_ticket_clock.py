@@ -146,6 +146,10 @@ class HelpdeskTicket(models.Model):
         """Summary state and next due date of the current round, in one query."""
         if not ticket_ids:
             return
+        tickets = self.env["helpdesk.ticket"].browse(ticket_ids)
+        # values written by the ORM and not flushed yet go first: flushed after
+        # this UPDATE they would overwrite it
+        tickets.flush_recordset(["deadline_state", "next_due_date", "round_number"])
         self.env.cr.execute(
             """
             UPDATE helpdesk_ticket t
@@ -169,9 +173,7 @@ class HelpdeskTicket(models.Model):
             """,
             [tuple(ticket_ids)],
         )
-        self.env["helpdesk.ticket"].browse(ticket_ids).invalidate_recordset(
-            ["deadline_state", "next_due_date"]
-        )
+        tickets.invalidate_recordset(["deadline_state", "next_due_date"], flush=False)
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
